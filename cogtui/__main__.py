@@ -1,0 +1,3 @@
+from cogtui.cli import main
+
+raise SystemExit(main())

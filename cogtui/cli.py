@@ -1,0 +1,305 @@
+"""Entry point: parse the command line, build the settings, run the TUI or a command."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from cogtui import __version__, config
+from cogtui.errors import ClientSecretRequired, CogtuiError, UsageError
+from cogtui.session import Challenge, Session, SignedIn
+
+EPILOG = """\
+settings come from, in order: options, COGTUI_* environment variables, the Amplify outputs
+file, the profile in the config file ([profiles.NAME] tables in {path}).
+exit codes: 0 success, 1 Cognito, network or keyring error, 2 usage or configuration error.
+"""
+
+
+def connection_options() -> argparse.ArgumentParser:
+    """Options every command takes, before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("connection")
+    group.add_argument("--profile", help="profile from the config file (COGTUI_PROFILE)")
+    group.add_argument("--region", help="default: from the pool id (COGTUI_REGION)")
+    group.add_argument("--user-pool-id", metavar="ID", help="(COGTUI_USER_POOL_ID)")
+    group.add_argument("--client-id", metavar="ID", help="app client id (COGTUI_CLIENT_ID)")
+    group.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="a local emulator or VPC endpoint (COGTUI_ENDPOINT_URL)",
+    )
+    group.add_argument(
+        "--amplify-outputs",
+        metavar="FILE",
+        help="amplify_outputs.json or amplifyconfiguration.json",
+    )
+    group.add_argument(
+        "--no-keyring",
+        action="store_true",
+        help="keep tokens in memory for this run only (nothing is stored)",
+    )
+    group.add_argument(
+        "--client-metadata",
+        metavar="KEY=VALUE",
+        action="append",
+        help="passed to the pool's Lambda triggers on save and verify (repeatable)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = connection_options()
+    parser = argparse.ArgumentParser(
+        prog="cogtui",
+        description="Sign in to an Amazon Cognito user pool and edit your own profile.",
+        epilog=EPILOG.format(path=config.config_path()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"cogtui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help, parents=[common])
+        sub.set_defaults(**{a.dest: argparse.SUPPRESS for a in common._actions})
+        return sub
+
+    command("edit", "open the profile editor (the default)")
+    login = command("login", "sign in without the TUI")
+    login.add_argument("--username", help="asked for when missing")
+    login.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    login.add_argument("--auth-flow", choices=["srp", "password"], help="default: srp")
+    logout = command("logout", "remove the stored tokens")
+    logout.add_argument(
+        "--global",
+        dest="everywhere",
+        action="store_true",
+        help="also sign out of every device (GlobalSignOut)",
+    )
+    whoami = command("whoami", "who is signed in and until when (never prints a token)")
+    whoami.add_argument("--verify", action="store_true", help="check the token signatures")
+    get = command("get", "print your attributes")
+    get.add_argument("--json", action="store_true", help="one JSON object, name -> value")
+    set_ = command("set", "change attributes: NAME=VALUE ..., NAME= clears")
+    set_.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
+    verify = command("verify", "verify an email address or phone number with a code")
+    verify.add_argument("attribute", metavar="NAME", help="email or phone_number")
+    verify.add_argument("--code", help="asked for when missing")
+    verify.add_argument("--resend", action="store_true", help="send a new code first")
+    demo = command("demo", "try cogtui on an embedded emulator with a seeded user")
+    demo.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> config.Settings:
+    metadata = {}
+    for item in args.client_metadata or []:
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            raise UsageError(f"--client-metadata takes KEY=VALUE, not {item!r}.")
+        metadata[key] = value
+    options = {name: getattr(args, name, None) for name in config.SETTING_NAMES}
+    options["profile"] = args.profile
+    return config.resolve(
+        options,
+        auth_flow=getattr(args, "auth_flow", None),
+        use_keyring=not args.no_keyring,
+        client_metadata=metadata,
+    )
+
+
+def open_session(settings: config.Settings) -> Session:
+    from cogtui.vault import MemoryStore, Vault, system_store
+
+    store = system_store() if settings.use_keyring else MemoryStore()
+    return Session(settings, Vault(store, settings.user_pool_id, settings.client_id))
+
+
+# -- prompts --------------------------------------------------------------------------------
+def ask(prompt: str, secret: bool = False) -> str:
+    """A line from the terminal (hidden for secrets), or from standard input when piped."""
+    if sys.stdin.isatty():
+        answer = getpass.getpass(prompt + ": ") if secret else input(prompt + ": ")
+    else:
+        line = sys.stdin.readline()
+        if not line:
+            raise UsageError(f"{prompt} is needed, but standard input has ended.")
+        answer = line.rstrip("\r\n")
+    if not answer.strip():
+        raise UsageError(f"{prompt} cannot be empty.")
+    return answer
+
+
+def answer_challenge(challenge: Challenge) -> tuple[str, dict[str, str]]:
+    """Ask the user what this challenge needs; returns (answer, attributes)."""
+    say(challenge.prompt)
+    if challenge.name == "NEW_PASSWORD_REQUIRED":
+        password = ask("New password", secret=True)
+        attributes = {name: ask(name) for name in challenge.required_attributes}
+        return password, attributes
+    if challenge.name == "SELECT_MFA_TYPE":
+        options = challenge.mfa_options
+        for number, option in enumerate(options, 1):
+            say(f"  {number}. {option}")
+        choice = ask(f"Choice (1-{len(options)})")
+        if not choice.isdigit() or not 1 <= int(choice) <= len(options):
+            raise UsageError(f"Choose a number from 1 to {len(options)}.")
+        return options[int(choice) - 1], {}
+    if challenge.name == "MFA_SETUP":
+        say(f"  secret: {challenge.secret_code}")  # the user must see it to set up the app
+    return ask("Code", secret=True), {}
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# -- commands -----------------------------------------------------------------------------
+def login(args: argparse.Namespace, session: Session) -> int:
+    username = args.username or ask("Username")
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
+    password = password or ask("Password", secret=True)
+    try:
+        outcome = session.sign_in(username, password, args.auth_flow)
+    except ClientSecretRequired:
+        session.set_client_secret(ask("This app client has a secret. Client secret", secret=True))
+        outcome = session.sign_in(username, password, args.auth_flow)
+    while isinstance(outcome, Challenge):
+        answer, attributes = answer_challenge(outcome)
+        outcome = session.respond(outcome, answer, attributes)
+    assert isinstance(outcome, SignedIn)
+    where = "in memory only, for this run" if not session.settings.use_keyring else "the keyring"
+    print(f"Signed in as {outcome.username}; tokens are kept in {where}.")
+    return 0
+
+
+def signed_in(session: Session) -> Session:
+    if not session.resume():
+        raise CogtuiError("Nobody is signed in to this pool and client; run `cogtui login`.")
+    return session
+
+
+def logout(args: argparse.Namespace, session: Session) -> int:
+    user = session.username or session.vault.current_user()
+    session.sign_out(everywhere=args.everywhere)
+    print(f"Signed out {user}." if user else "Nobody was signed in.")
+    return 0
+
+
+def whoami(args: argparse.Namespace, session: Session) -> int:
+    from cogtui import tokens
+
+    me = signed_in(session).identity()
+    expires = datetime.fromtimestamp(me.expires_at).astimezone().isoformat(timespec="seconds")
+    settings = session.settings
+    print(f"username: {me.username}")
+    print(f"sub: {me.sub}")
+    print(f"pool: {settings.user_pool_id} ({settings.region})")
+    print(f"client: {settings.client_id}")
+    if me.groups:
+        print(f"groups: {', '.join(me.groups)}")
+    print(f"access token expires: {expires}")
+    if args.verify:
+        url = tokens.jwks_url(settings.region, settings.user_pool_id, settings.endpoint_url)
+        tokens.verify_signature(session.access_token(), url)
+        if session.id_token:
+            tokens.verify_signature(session.id_token, url)
+        print(f"signatures: valid ({url})")
+    return 0
+
+
+def get(args: argparse.Namespace, session: Session) -> int:
+    user = signed_in(session).get_user()
+    if args.json:
+        print(json.dumps(user.attributes, indent=2, ensure_ascii=False))
+    else:
+        width = max((len(name) for name in user.attributes), default=0)
+        for name, value in user.attributes.items():
+            print(f"{name:<{width}}  {value}")
+    return 0
+
+
+def set_attributes(args: argparse.Namespace, session: Session) -> int:
+    from cogtui.profile import Draft, parse_assignments
+
+    wanted = parse_assignments(args.assignments)
+    draft = Draft()
+    draft.load(signed_in(session).get_user().attributes)
+    for name, value in wanted.items():
+        draft.set(name, value)
+    problems = draft.problems()
+    if problems:
+        name, reason = next(iter(problems.items()))
+        raise UsageError(f"{name} cannot be saved: {reason}.")
+    if not draft.dirty:
+        print("Nothing to change: the attributes already have those values.")
+        return 0
+    deliveries = session.update_attributes(draft.payload())
+    for change in draft.changes():
+        print(f"saved {change.describe()}")
+    for delivery in deliveries:
+        print(
+            f"A code for {delivery.attribute} was sent by {delivery.medium} to "
+            f"{delivery.destination}; run `cogtui verify {delivery.attribute}` to enter it."
+        )
+    return 0
+
+
+def verify(args: argparse.Namespace, session: Session) -> int:
+    from cogtui.profile import VERIFIED_BY
+
+    if args.attribute not in VERIFIED_BY:
+        raise UsageError(f"Only {' and '.join(VERIFIED_BY)} can be verified, not {args.attribute}.")
+    signed_in(session)
+    if args.resend or not args.code:
+        delivery = session.send_code(args.attribute)
+        say(
+            f"A code was sent by {delivery.medium or 'message'} to {delivery.destination or 'you'}."
+        )
+    code = args.code or ask("Code", secret=True)
+    session.verify(args.attribute, code)
+    print(f"{args.attribute} is verified.")
+    return 0
+
+
+def edit(args: argparse.Namespace, settings: config.Settings) -> int:
+    from cogtui.app import CogtuiApp
+
+    CogtuiApp(settings).run()
+    return 0
+
+
+COMMANDS = {
+    "login": login,
+    "logout": logout,
+    "whoami": whoami,
+    "get": get,
+    "set": set_attributes,
+    "verify": verify,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from cogtui.demo import run_demo
+
+            return run_demo(args)
+        settings = settings_from(args)
+        if args.command in (None, "edit"):
+            return edit(args, settings)
+        return COMMANDS[args.command](args, open_session(settings))
+    except CogtuiError as error:
+        print(f"cogtui: {error.message}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("cogtui: interrupted.", file=sys.stderr)
+        return 130

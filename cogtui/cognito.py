@@ -1,0 +1,345 @@
+"""The one door to Cognito: the only module that imports botocore; it maps every error.
+
+botocore is imported when the first client is made, in a worker, so that importing this
+module costs nothing on the TUI's first-paint path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from cogtui import errors
+
+# Three base64url parts joined by dots (JWTs), and UUIDs (moto's refresh tokens).
+TOKEN_SHAPED = re.compile(
+    r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+SIGN_IN_OPERATIONS = {"InitiateAuth", "RespondToAuthChallenge"}
+
+
+def scrub(text: str) -> str:
+    """Remove token-shaped text from a server message before it may be shown."""
+    return TOKEN_SHAPED.sub("[redacted]", text).strip().rstrip(".")
+
+
+@dataclass(frozen=True)
+class CodeDelivery:
+    """Where Cognito sent a verification code (the destination is masked by Cognito)."""
+
+    attribute: str
+    destination: str
+    medium: str
+
+    @classmethod
+    def from_reply(cls, details: Mapping[str, str], attribute: str = "") -> CodeDelivery:
+        return cls(
+            attribute=details.get("AttributeName") or attribute,
+            destination=details.get("Destination", ""),
+            medium=details.get("DeliveryMedium", "").lower(),
+        )
+
+
+@dataclass(frozen=True)
+class User:
+    """What GetUser returns: the username and the attributes, in the server's order."""
+
+    username: str
+    attributes: dict[str, str]
+
+
+class CognitoClient:
+    """Unsigned calls to the user-pool APIs a signed-in user (or a signing-in one) may make."""
+
+    def __init__(
+        self,
+        region: str,
+        client_id: str,
+        endpoint_url: str | None = None,
+        max_attempts: int = 3,
+        connect_timeout: float = 5,
+        read_timeout: float = 20,
+    ) -> None:
+        import logging
+
+        from botocore import UNSIGNED
+        from botocore.config import Config
+        from botocore.session import get_session
+
+        # botocore's debug log prints request bodies, which hold tokens and passwords.
+        for name in ("botocore", "urllib3"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        self.client_id = client_id
+        self.endpoint_url = endpoint_url
+        self.region = region
+        config = Config(
+            signature_version=UNSIGNED,
+            retries={"mode": "standard", "max_attempts": max_attempts},
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            user_agent_extra="cogtui",
+        )
+        session = get_session()
+        session.set_config_variable("credential_provider", "")  # never look for credentials
+        self._client: Any = session.create_client(
+            "cognito-idp", region_name=region, endpoint_url=endpoint_url, config=config
+        )
+
+    @property
+    def where(self) -> str:
+        return self.endpoint_url or f"Cognito in {self.region}"
+
+    # -- sign-in ---------------------------------------------------------------------
+    def initiate_auth(self, flow: str, parameters: Mapping[str, str]) -> dict[str, Any]:
+        operation = "RefreshTokenAuth" if flow == "REFRESH_TOKEN_AUTH" else "InitiateAuth"
+        with self._mapped(operation):
+            return dict(
+                self._client.initiate_auth(
+                    AuthFlow=flow, AuthParameters=dict(parameters), ClientId=self.client_id
+                )
+            )
+
+    def respond_to_auth_challenge(
+        self, name: str, session: str | None, responses: Mapping[str, str]
+    ) -> dict[str, Any]:
+        request: dict[str, Any] = {
+            "ClientId": self.client_id,
+            "ChallengeName": name,
+            "ChallengeResponses": dict(responses),
+        }
+        if session:
+            request["Session"] = session
+        with self._mapped("RespondToAuthChallenge"):
+            return dict(self._client.respond_to_auth_challenge(**request))
+
+    def associate_software_token(self, session: str) -> tuple[str, str]:
+        """Start TOTP setup during sign-in: returns (secret, new session)."""
+        with self._mapped("AssociateSoftwareToken"):
+            reply = self._client.associate_software_token(Session=session)
+        return reply["SecretCode"], reply.get("Session", session)
+
+    def verify_software_token(self, session: str, code: str) -> str:
+        """Finish TOTP setup during sign-in: returns the session for the MFA_SETUP answer."""
+        with self._mapped("VerifySoftwareToken"):
+            reply = self._client.verify_software_token(
+                Session=session, UserCode=code, FriendlyDeviceName="cogtui"
+            )
+        if reply.get("Status") not in (None, "SUCCESS"):
+            raise errors.CodeMismatch("That code is not correct; check it and try again.")
+        return str(reply.get("Session", session))
+
+    # -- the signed-in user -------------------------------------------------------------
+    def get_user(self, access_token: str) -> User:
+        with self._mapped("GetUser"):
+            reply = self._client.get_user(AccessToken=access_token)
+        attributes = {item["Name"]: item.get("Value", "") for item in reply["UserAttributes"]}
+        return User(username=reply["Username"], attributes=attributes)
+
+    def update_user_attributes(
+        self,
+        access_token: str,
+        attributes: Mapping[str, str],
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> list[CodeDelivery]:
+        request: dict[str, Any] = {
+            "AccessToken": access_token,
+            "UserAttributes": [{"Name": n, "Value": v} for n, v in attributes.items()],
+        }
+        if client_metadata:
+            request["ClientMetadata"] = dict(client_metadata)
+        with self._mapped("UpdateUserAttributes", list(attributes)):
+            reply = self._client.update_user_attributes(**request)
+        return [CodeDelivery.from_reply(d) for d in reply.get("CodeDeliveryDetailsList") or []]
+
+    def get_user_attribute_verification_code(
+        self,
+        access_token: str,
+        attribute: str,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> CodeDelivery:
+        request: dict[str, Any] = {"AccessToken": access_token, "AttributeName": attribute}
+        if client_metadata:
+            request["ClientMetadata"] = dict(client_metadata)
+        with self._mapped("GetUserAttributeVerificationCode", [attribute]):
+            reply = self._client.get_user_attribute_verification_code(**request)
+        return CodeDelivery.from_reply(reply.get("CodeDeliveryDetails") or {}, attribute)
+
+    def verify_user_attribute(self, access_token: str, attribute: str, code: str) -> None:
+        with self._mapped("VerifyUserAttribute", [attribute]):
+            self._client.verify_user_attribute(
+                AccessToken=access_token, AttributeName=attribute, Code=code
+            )
+
+    def global_sign_out(self, access_token: str) -> None:
+        with self._mapped("GlobalSignOut"):
+            self._client.global_sign_out(AccessToken=access_token)
+
+    # -- errors -------------------------------------------------------------------------
+    @contextmanager
+    def _mapped(self, operation: str, attributes: Sequence[str] = ()) -> Iterator[None]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            yield
+        except ClientError as error:
+            raise map_client_error(error.response, operation, attributes) from None
+        except BotoCoreError as error:
+            raise map_transport_error(error, self.where) from None
+
+
+def map_transport_error(error: Exception, where: str) -> errors.CognitoError:
+    """Connection, timeout and parsing failures -> one sentence."""
+    name = type(error).__name__
+    if "Timeout" in name:
+        return errors.NetworkError(
+            f"{where} did not answer in time; check your network and try again.", name
+        )
+    if "Connect" in name or "Connection" in name or "SSL" in name or "Proxy" in name:
+        return errors.NetworkError(
+            f"Cannot reach {where}; check your network connection and the endpoint URL.", name
+        )
+    return errors.NetworkError(f"The answer from {where} could not be understood ({name}).", name)
+
+
+def _attribute_named(message: str, attributes: Sequence[str]) -> str | None:
+    """Which of the sent attributes a server message is about, when it says."""
+    for name in sorted(attributes, key=len, reverse=True):
+        if re.search(rf"(?<![\w:]){re.escape(name)}(?![\w:])", message):
+            return name
+    index = re.search(r"userAttributes\.(\d+)", message)  # AWS validation errors are 1-based
+    if index and 0 < int(index.group(1)) <= len(attributes):
+        return attributes[int(index.group(1)) - 1]
+    if len(attributes) == 1:
+        return attributes[0]
+    return None
+
+
+def _not_authorized(message: str, operation: str, attributes: Sequence[str]) -> errors.CognitoError:
+    code = "NotAuthorizedException"
+    lowered = message.lower()
+    if "secret" in lowered:
+        return errors.ClientSecretRequired(
+            "This app client needs its client secret, and the one given is missing or wrong.",
+            code,
+        )
+    if "disabled" in lowered:
+        return errors.CognitoError("This user is disabled in the pool.", code)
+    if operation in SIGN_IN_OPERATIONS:
+        if "session" in lowered:  # the challenge session expired or was used up
+            return errors.CodeExpired("This sign-in attempt has expired; sign in again.", code)
+        return errors.WrongCredentials("Incorrect username or password.", code)
+    if "attribute" in lowered:
+        attribute = _attribute_named(message, attributes)
+        which = f"{attribute!r}" if attribute else "one of these attributes"
+        return errors.CognitoError(
+            f"This app client may not change {which}; ask the pool's administrator.",
+            code,
+            attribute,
+        )
+    return errors.SessionExpired("Your session has expired or was signed out; sign in again.", code)
+
+
+SENTENCES: dict[str, tuple[type[errors.CognitoError], str]] = {
+    "UserNotFoundException": (
+        errors.WrongCredentials,
+        "There is no user with that username in this pool.",
+    ),
+    "UserNotConfirmedException": (
+        errors.CognitoError,
+        "This user is not confirmed yet; confirm the account with the sign-up code first.",
+    ),
+    "PasswordResetRequiredException": (
+        errors.CognitoError,
+        "This user must reset their password before signing in.",
+    ),
+    "CodeMismatchException": (
+        errors.CodeMismatch,
+        "That code is not correct; check it and try again.",
+    ),
+    "EnableSoftwareTokenMFAException": (
+        errors.CodeMismatch,
+        "That code is not correct; check your authenticator app and try again.",
+    ),
+    "ExpiredCodeException": (errors.CodeExpired, "That code has expired; send a new one."),
+    "LimitExceededException": (
+        errors.TooManyAttempts,
+        "Too many attempts for now; wait a while, then try again.",
+    ),
+    "TooManyFailedAttemptsException": (
+        errors.TooManyAttempts,
+        "Too many wrong codes; wait a while, then try again.",
+    ),
+    "TooManyRequestsException": (
+        errors.TooManyAttempts,
+        "Cognito is limiting requests right now; wait a moment, then try again.",
+    ),
+    "AliasExistsException": (
+        errors.CognitoError,
+        "That email address or phone number already belongs to another account.",
+    ),
+    "CodeDeliveryFailureException": (
+        errors.CognitoError,
+        "The verification code could not be delivered; check the address or number.",
+    ),
+    "ResourceNotFoundException": (
+        errors.CognitoError,
+        "The user pool or app client does not exist; check --user-pool-id and --client-id.",
+    ),
+    "SoftwareTokenMFANotFoundException": (
+        errors.CognitoError,
+        "No authenticator app is set up for this user.",
+    ),
+    "MFAMethodNotFoundException": (
+        errors.CognitoError,
+        "This user has no MFA method that the pool allows.",
+    ),
+    "ForbiddenException": (errors.CognitoError, "A web ACL of this user pool blocked the request."),
+}
+# These carry a server message worth showing (after scrubbing).
+WITH_SERVER_MESSAGE = {
+    "InvalidParameterException": "Cognito rejected the request",
+    "InvalidPasswordException": "The password does not meet the pool's policy",
+    "UserLambdaValidationException": "The pool's Lambda trigger rejected the request",
+    "InvalidLambdaResponseException": "The pool's Lambda trigger gave an invalid answer",
+    "UnexpectedLambdaException": "The pool's Lambda trigger failed",
+    "InvalidUserPoolConfigurationException": "The user pool is not configured for this",
+    "InvalidEmailRoleAccessPolicyException": "The pool cannot send email",
+    "InvalidSmsRoleAccessPolicyException": "The pool cannot send SMS",
+    "InvalidSmsRoleTrustRelationshipException": "The pool cannot send SMS",
+}
+
+
+def map_client_error(
+    reply: Mapping[str, Any], operation: str, attributes: Sequence[str] = ()
+) -> errors.CognitoError:
+    """A botocore error reply -> a domain error with our own sentence."""
+    error = reply.get("Error", {})
+    code = str(error.get("Code", ""))
+    message = str(error.get("Message", ""))
+    status = int(reply.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    if code == "NotAuthorizedException":
+        return _not_authorized(message, operation, attributes)
+    if code == "InvalidPasswordException" and operation == "InitiateAuth":
+        # cognito-local answers a wrong password this way; AWS says NotAuthorizedException.
+        return errors.WrongCredentials("Incorrect username or password.", code)
+    if code in SENTENCES:
+        kind, sentence = SENTENCES[code]
+        return kind(sentence, code, _attribute_named(message, attributes) if attributes else None)
+    if code in WITH_SERVER_MESSAGE:
+        attribute = _attribute_named(message, attributes) if attributes else None
+        detail = scrub(message)
+        about = f" for {attribute!r}" if attribute and attribute not in detail else ""
+        sentence = WITH_SERVER_MESSAGE[code] + about + (f": {detail}." if detail else ".")
+        return errors.CognitoError(sentence, code, attribute)
+    unsupported = code.isdigit() or code in ("InternalFailure", "NotImplemented", "Unsupported")
+    if unsupported or "unsupported" in message.lower() or (status in (500, 501) and not code):
+        return errors.Unsupported(
+            f"This server does not support {operation} (a local emulator may lack it).", code
+        )
+    return errors.CognitoError(
+        f"Cognito refused {operation} ({code or status or 'no reason given'}); try again.", code
+    )
