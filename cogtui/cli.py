@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -20,9 +21,9 @@ exit codes: 0 success, 1 Cognito, network or keyring error, 2 usage or configura
 """
 
 
-def connection_options() -> argparse.ArgumentParser:
+def connection_options(default: object = None) -> argparse.ArgumentParser:
     """Options every command takes, before or after the command name."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, argument_default=default)
     group = common.add_argument_group("connection")
     group.add_argument("--profile", help="profile from the config file (COGTUI_PROFILE)")
     group.add_argument("--region", help="default: from the pool id (COGTUI_REGION)")
@@ -39,6 +40,11 @@ def connection_options() -> argparse.ArgumentParser:
         help="amplify_outputs.json or amplifyconfiguration.json",
     )
     group.add_argument(
+        "--auth-flow",
+        choices=["srp", "password"],
+        help="USER_SRP_AUTH (default) or USER_PASSWORD_AUTH (COGTUI_AUTH_FLOW)",
+    )
+    group.add_argument(
         "--no-keyring",
         action="store_true",
         help="keep tokens in memory for this run only (nothing is stored)",
@@ -53,21 +59,21 @@ def connection_options() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = connection_options()
+    # After the command name the options default to "not given", so they never overwrite
+    # the same options given before it.
+    after_command = connection_options(default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="cogtui",
         description="Sign in to an Amazon Cognito user pool and edit your own profile.",
         epilog=EPILOG.format(path=config.config_path()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
+        parents=[connection_options()],
     )
     parser.add_argument("--version", action="version", version=f"cogtui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help, parents=[common])
-        sub.set_defaults(**{a.dest: argparse.SUPPRESS for a in common._actions})
-        return sub
+        return commands.add_parser(name, help=help, description=help, parents=[after_command])
 
     command("edit", "open the profile editor (the default)")
     login = command("login", "sign in without the TUI")
@@ -75,7 +81,6 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    login.add_argument("--auth-flow", choices=["srp", "password"], help="default: srp")
     logout = command("logout", "remove the stored tokens")
     logout.add_argument(
         "--global",
@@ -109,7 +114,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
     options["profile"] = args.profile
     return config.resolve(
         options,
-        auth_flow=getattr(args, "auth_flow", None),
+        auth_flow=args.auth_flow or os.environ.get("COGTUI_AUTH_FLOW"),
         use_keyring=not args.no_keyring,
         client_metadata=metadata,
     )
@@ -167,10 +172,10 @@ def login(args: argparse.Namespace, session: Session) -> int:
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
     password = password or ask("Password", secret=True)
     try:
-        outcome = session.sign_in(username, password, args.auth_flow)
+        outcome = session.sign_in(username, password)
     except ClientSecretRequired:
         session.set_client_secret(ask("This app client has a secret. Client secret", secret=True))
-        outcome = session.sign_in(username, password, args.auth_flow)
+        outcome = session.sign_in(username, password)
     while isinstance(outcome, Challenge):
         answer, attributes = answer_challenge(outcome)
         outcome = session.respond(outcome, answer, attributes)
@@ -188,7 +193,10 @@ def signed_in(session: Session) -> Session:
 
 def logout(args: argparse.Namespace, session: Session) -> int:
     user = session.username or session.vault.current_user()
-    session.sign_out(everywhere=args.everywhere)
+    try:
+        session.sign_out(everywhere=args.everywhere)
+    except CogtuiError as error:  # the tokens are gone from here all the same
+        raise CogtuiError(f"Signed out here, but not everywhere: {error.message}") from None
     print(f"Signed out {user}." if user else "Nobody was signed in.")
     return 0
 
