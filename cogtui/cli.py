@@ -97,9 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
     verify = command("verify", "verify an email address or phone number with a code")
     verify.add_argument("attribute", metavar="NAME", help="email or phone_number")
     verify.add_argument("--code", help="asked for when missing")
-    verify.add_argument("--resend", action="store_true", help="send a new code first")
-    demo = command("demo", "try cogtui on an embedded emulator with a seeded user")
-    demo.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
+    verify.add_argument("--resend", action="store_true", help="send a new code, then ask for it")
+    demo = command(
+        "demo",
+        "try cogtui on an embedded emulator with a seeded user "
+        "(--endpoint-url: seed an emulator that is already running)",
+    )
+    demo.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="with --endpoint-url: seed the emulator and print how to sign in, no TUI",
+    )
     return parser
 
 
@@ -180,7 +188,7 @@ def login(args: argparse.Namespace, session: Session) -> int:
         answer, attributes = answer_challenge(outcome)
         outcome = session.respond(outcome, answer, attributes)
     assert isinstance(outcome, SignedIn)
-    where = "in memory only, for this run" if not session.settings.use_keyring else "the keyring"
+    where = "memory only, for this run" if not session.settings.use_keyring else "the keyring"
     print(f"Signed in as {outcome.username}; tokens are kept in {where}.")
     return 0
 
@@ -238,24 +246,33 @@ def set_attributes(args: argparse.Namespace, session: Session) -> int:
     from cogtui.profile import Draft, parse_assignments
 
     wanted = parse_assignments(args.assignments)
+    # Validated before any request, with the checks the editor uses; Draft.set refuses
+    # read-only attributes, Draft.problems finds malformed values.
+    check = Draft()
+    for name, value in wanted.items():
+        check.set(name, value)
+    problems = check.problems()
+    if problems:
+        name, reason = next(iter(problems.items()))
+        raise UsageError(f"{name} cannot be saved: {reason}.")
     draft = Draft()
     draft.load(signed_in(session).get_user().attributes)
     for name, value in wanted.items():
         draft.set(name, value)
-    problems = draft.problems()
-    if problems:
-        name, reason = next(iter(problems.items()))
-        raise UsageError(f"{name} cannot be saved: {reason}.")
     if not draft.dirty:
         print("Nothing to change: the attributes already have those values.")
         return 0
     deliveries = session.update_attributes(draft.payload())
+    waiting = {delivery.attribute for delivery in deliveries}
     for change in draft.changes():
-        print(f"saved {change.describe()}")
+        after = " (needs verification)" if change.name in waiting else ""
+        print(f"sent {change.describe()}{after}")
     for delivery in deliveries:
+        how = f" by {delivery.medium}" if delivery.medium else ""
+        where = f" to {delivery.destination}" if delivery.destination else ""
         print(
-            f"A code for {delivery.attribute} was sent by {delivery.medium} to "
-            f"{delivery.destination}; run `cogtui verify {delivery.attribute}` to enter it."
+            f"A code for {delivery.attribute} was sent{how}{where}; "
+            f"verify it with `cogtui verify {delivery.attribute} --code CODE`."
         )
     return 0
 
@@ -265,11 +282,18 @@ def verify(args: argparse.Namespace, session: Session) -> int:
 
     if args.attribute not in VERIFIED_BY:
         raise UsageError(f"Only {' and '.join(VERIFIED_BY)} can be verified, not {args.attribute}.")
+    if args.resend and args.code:
+        raise UsageError("--resend sends a new code, so it cannot be used with --code.")
     signed_in(session)
-    if args.resend or not args.code:
+    if args.resend:
         delivery = session.send_code(args.attribute)
+        how = f" by {delivery.medium}" if delivery.medium else ""
+        where = f" to {delivery.destination}" if delivery.destination else ""
+        say(f"A new code for {args.attribute} was sent{how}{where}.")
+    elif not args.code:
         say(
-            f"A code was sent by {delivery.medium or 'message'} to {delivery.destination or 'you'}."
+            f"Enter the code sent for {args.attribute} "
+            f"(no code yet? run `cogtui verify {args.attribute} --resend`)."
         )
     code = args.code or ask("Code", secret=True)
     session.verify(args.attribute, code)

@@ -6,6 +6,7 @@ module costs nothing on the TUI's first-paint path.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,11 @@ TOKEN_SHAPED = re.compile(
     r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
 SIGN_IN_OPERATIONS = {"InitiateAuth", "RespondToAuthChallenge"}
+# botocore session variables as (config key, environment variable, default, conversion).
+IGNORE_AWS_CONFIG = {
+    "profile": (None, None, None, None),
+    "config_file": (None, None, os.devnull, None),
+}
 
 
 def scrub(text: str) -> str:
@@ -78,12 +84,16 @@ class CognitoClient:
         self.region = region
         config = Config(
             signature_version=UNSIGNED,
-            retries={"mode": "standard", "max_attempts": max_attempts},
+            # botocore's "max_attempts" counts retries; "total_max_attempts" counts requests.
+            retries={"mode": "standard", "total_max_attempts": max_attempts},
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             user_agent_extra="cogtui",
         )
-        session = get_session()
+        # AWS_PROFILE and ~/.aws/config are never read: cogtui needs no AWS profile, and a
+        # profile that does not exist (or a config file that does not parse) would
+        # otherwise stop every call with botocore's ProfileNotFound.
+        session = get_session(IGNORE_AWS_CONFIG)
         session.set_config_variable("credential_provider", "")  # never look for credentials
         self._client: Any = session.create_client(
             "cognito-idp", region_name=region, endpoint_url=endpoint_url, config=config
@@ -208,7 +218,8 @@ def map_transport_error(error: Exception, where: str) -> errors.CognitoError:
 def _attribute_named(message: str, attributes: Sequence[str]) -> str | None:
     """Which of the sent attributes a server message is about, when it says."""
     for name in sorted(attributes, key=len, reverse=True):
-        if re.search(rf"(?<![\w:]){re.escape(name)}(?![\w:])", message):
+        # "user.custom:team: Attribute does not exist" ends the name with a colon.
+        if re.search(rf"(?<![\w:]){re.escape(name)}(?!\w|:\w)", message):
             return name
     index = re.search(r"userAttributes\.(\d+)", message)  # AWS validation errors are 1-based
     if index and 0 < int(index.group(1)) <= len(attributes):

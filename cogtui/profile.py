@@ -238,6 +238,20 @@ class Draft:
             if name in self.edits:
                 self.pending[name] = self.edits[name]
 
+    def saved(self, deliveries: Iterable[str]) -> None:
+        """After Cognito accepted the whole payload: the edits become the values, except
+        those it sent a code for, which wait for verification (shown as pending)."""
+        self.mark_sent(deliveries)
+        for name, value in self.edits.items():
+            if name in self.pending:
+                continue
+            if value:
+                self.original[name] = value
+            else:
+                self.original.pop(name, None)
+        self.edits.clear()
+        self.rejected.clear()
+
     # -- the table ------------------------------------------------------------------------
     def rows(self) -> list[Row]:
         names = sorted({*self.original, *self.edits}, key=_order)

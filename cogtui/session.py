@@ -52,6 +52,14 @@ def parse_list(value: str | None) -> list[str]:
     return [str(item) for item in parsed] if isinstance(parsed, list | tuple) else []
 
 
+def is_loopback(endpoint_url: str | None) -> bool:
+    """Whether the endpoint is on this machine (a local emulator)."""
+    from urllib.parse import urlparse
+
+    host = urlparse(endpoint_url or "").hostname or ""
+    return host == "localhost" or host.startswith("127.") or host == "::1"
+
+
 @dataclass(frozen=True)
 class SignedIn:
     """Sign-in finished; the tokens are in the vault."""
@@ -111,12 +119,16 @@ class Session:
         settings: Settings,
         vault: Vault,
         cognito: CognitoClient | None = None,
-        max_attempts: int = 3,
+        max_attempts: int | None = None,
     ) -> None:
         self.settings = settings
         self.vault = vault
         self._cognito = cognito
-        self._max_attempts = max_attempts
+        # An emulator on this machine answers an operation it lacks with HTTP 500, which
+        # botocore retries with back-off for seconds before the user hears why; AWS's 500s
+        # are worth retrying.
+        local = is_loopback(settings.endpoint_url)
+        self._max_attempts = max_attempts or (1 if local else 3)
         self.username: str | None = None
         self._tokens: Tokens | None = None
 
