@@ -1,0 +1,152 @@
+"""The Textual app: opens the keyring and the session off the first frame, then a screen.
+
+Kept small on purpose: the work lives in `screens/` and in the domain modules. Nothing here
+imports boto3, botocore or keyring; the worker that opens the session does, after the first
+frame is on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from cogtui.config import Settings
+from cogtui.errors import CogtuiError
+from cogtui.screens.confirm import ConfirmModal
+from cogtui.screens.help import HelpScreen
+from cogtui.screens.profile import ProfileScreen
+from cogtui.screens.sign_in import SignInScreen
+from cogtui.session import Session
+from cogtui.vault import SecretStore
+
+
+class CogtuiApp(App[None]):
+    """Sign in to a Cognito user pool and edit your own profile."""
+
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
+    TITLE = "cogtui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: SecretStore | None = None,
+        demo_credentials: tuple[str, str] | None = None,
+        notice: str | None = None,
+        session: Session | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.demo_credentials = demo_credentials
+        self.notice = notice
+        self.session = session
+        self.sub_title = settings.user_pool_id
+        self.keyring_problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static(f"Connecting to {self.settings.user_pool_id}…", id="starting")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.open_session()
+
+    @work(thread=True, exclusive=True, group="start")
+    def open_session(self) -> None:
+        """Open the keyring and pick up stored tokens (refreshing them if due)."""
+        resumed = False
+        try:
+            if self.session is None:
+                self.session = self._new_session()
+            resumed = self.session.resume()
+        except CogtuiError as error:
+            self.keyring_problem = str(error)
+            if self.session is None:  # no keyring at all: sign-in will say so
+                from cogtui.vault import MemoryStore, Vault
+
+                s = self.settings
+                vault = Vault(MemoryStore(), s.user_pool_id, s.client_id)
+                self.session = Session(s, vault)
+        self.call_from_thread(self.show_profile if resumed else self.show_sign_in)
+
+    def _new_session(self) -> Session:
+        from cogtui.vault import MemoryStore, Vault, system_store
+
+        s = self.settings
+        store = self.store
+        if store is None:
+            store = system_store() if s.use_keyring else MemoryStore()
+        return Session(s, Vault(store, s.user_pool_id, s.client_id))
+
+    # -- where the user is --------------------------------------------------------------
+    def show_sign_in(self) -> None:
+        """Back to the first screen, then the sign-in screen (start-up and sign-out)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        assert self.session is not None
+        screen = SignInScreen(
+            self.session,
+            demo_credentials=self.demo_credentials,
+            notice=self.notice,
+            problem=self.keyring_problem,
+        )
+        self.push_screen(screen, self._signed_in)
+
+    def _signed_in(self, username: str | None) -> None:
+        if username:
+            self.show_profile()
+
+    def show_profile(self) -> None:
+        assert self.session is not None
+        self.push_screen(ProfileScreen(self.session))
+
+    # -- app-wide keys ------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when the profile has unsaved edits."""
+        if isinstance(self.screen, ConfirmModal):
+            return  # the question is already on screen
+        profile = next((s for s in self.screen_stack if isinstance(s, ProfileScreen)), None)
+        if profile is None or not profile.draft.dirty:
+            self.exit()
+            return
+        count = len(profile.draft.changes())
+        question = ConfirmModal(
+            "Quit with unsaved edits?",
+            f"{count} unsaved change{'s' if count != 1 else ''} will be lost.",
+            confirm="Quit",
+            cancel="Keep editing",
+        )
+        self.push_screen(question, lambda quit_: self.exit() if quit_ else None)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every key of the current screen is also a command in the palette."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or not active.enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.get_key_display(binding)
+            help_text = binding.tooltip or f"Key: {key}"
+
+            def run(action: str = binding.action, node: object = active.node) -> None:
+                self.call_later(self.run_action, action, node)
+
+            yield SystemCommand(binding.description, help_text, run)

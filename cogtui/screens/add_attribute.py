@@ -1,0 +1,91 @@
+"""The add-attribute modal: a name (standard, or custom with `custom:`), then a value."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Static
+
+from cogtui.errors import UsageError
+from cogtui.profile import STANDARD_ATTRIBUTES, attribute_name, problem_with
+from cogtui.widgets.field import Field
+
+
+class AddAttributeModal(ModalScreen[tuple[str, str] | None]):
+    """Dismisses with (typed name, value) on Enter in the value, None on Escape."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+    ]
+
+    def __init__(self, present: set[str]) -> None:
+        super().__init__()
+        self.free = [name for name in STANDARD_ATTRIBUTES if name not in present]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Add an attribute", classes="dialog-title")
+            yield Static(
+                "Standard: " + ", ".join(self.free) if self.free else "Every standard one is set.",
+                classes="dialog-text muted",
+            )
+            yield Label("Name (→ takes the suggestion; other names become custom:NAME)")
+            yield Field(
+                placeholder="nickname or team",
+                id="name",
+                on_enter=self.name_given,
+                suggester=SuggestFromList(self.free, case_sensitive=False),
+            )
+            yield Static("", id="name-note", classes="note")
+            yield Label("Value")
+            yield Input(placeholder="value", id="value")
+            yield Static("", id="value-note", classes="note")
+            yield Static(
+                "Enter moves on, then adds to the draft · Escape cancels", classes="dialog-keys"
+            )
+
+    def name_and_problem(self) -> tuple[str | None, str | None]:
+        typed = self.query_one("#name", Input).value
+        if not typed.strip():
+            return None, "Type a name."
+        try:
+            return attribute_name(typed), None
+        except UsageError as error:
+            return None, str(error)
+
+    @on(Input.Changed)
+    def changed(self) -> None:
+        name, problem = self.name_and_problem()
+        typed = self.query_one("#name", Input).value.strip()
+        note = problem if typed and problem else ""
+        if name and name != typed:
+            note = f"will be saved as {name}"
+        self.query_one("#name-note", Static).update(note)
+        value = self.query_one("#value", Input).value
+        value_problem = problem_with(name, value) if name else None
+        self.query_one("#value-note", Static).update(f"⚠ {value_problem}" if value_problem else "")
+
+    def name_given(self, _: str) -> None:
+        _, problem = self.name_and_problem()
+        if problem:
+            self.query_one("#name-note", Static).update(f"⚠ {problem}")
+            return
+        self.set_focus(self.query_one("#value", Input))  # now: the next key is for it
+
+    @on(Input.Submitted, "#value")
+    def value_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = self.query_one("#value", Input).value
+        _, problem = self.name_and_problem()
+        if problem:
+            self.query_one("#name-note", Static).update(f"⚠ {problem}")
+            self.query_one("#name", Input).focus()
+            return
+        if not value:
+            self.query_one("#value-note", Static).update("⚠ Type a value.")
+            return
+        self.dismiss((self.query_one("#name", Input).value, value))

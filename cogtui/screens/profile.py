@@ -1,0 +1,457 @@
+"""The profile screen: the attribute table, editing in place, review and save, codes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from cogtui.errors import CogtuiError, NotSignedIn, SessionExpired, UsageError
+from cogtui.profile import VERIFIED_BY, Draft, Row, problem_with
+from cogtui.screens.add_attribute import AddAttributeModal
+from cogtui.screens.confirm import ConfirmModal
+from cogtui.screens.review import ReviewModal
+from cogtui.screens.sign_in import SignInScreen
+from cogtui.screens.verify_code import VerifyCodeModal
+from cogtui.session import Session
+from cogtui.widgets.attribute_table import AttributeTable
+from cogtui.widgets.field import Field
+
+if TYPE_CHECKING:
+    from cogtui.cognito import CodeDelivery, User
+
+EDITING_ACTIONS = {"edit", "clear", "revert", "revert_all", "add", "verify", "save", "reload"}
+TYPING_KEYS_ACTIONS = {"sign_out", "quit", "move"}  # off while the editor is open
+
+
+class AttributeValue(Validator):
+    """The same check the save path makes (`profile.problem_with`), for the editor."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = problem_with(self.name, value)
+        return self.failure(problem) if problem else self.success()
+
+
+def describe(row: Row, draft: Draft) -> str:
+    """One line under the table about the row under the cursor."""
+    old = draft.original.get(row.name)
+    if row.read_only:
+        return f"{row.name} is read-only: only Cognito or an administrator sets it."
+    lines = {
+        "cleared": f"{row.name} will be cleared when you save (was {old!r}) · u reverts",
+        "changed": f"{row.name} was {old!r} · u reverts",
+        "new": f"{row.name} is new · u takes it back",
+        "pending": f"{row.pending_value!r} waits for its verification code · v enters it",
+        "unverified": f"{row.name} is not verified · v sends a code",
+        "verified": f"{row.name} is verified",
+    }
+    text = lines.get(row.status, f"{row.name} · enter edits, x clears")
+    if row.problem:
+        text = f"⚠ {row.problem} · {text}"
+    return text
+
+
+class ProfileScreen(Screen[None]):
+    """Every attribute of the signed-in user, edited as a draft and saved in one request."""
+
+    # Priority bindings act when the key is read, in order with the keys around it, so a
+    # burst such as "e", a value, Enter, "x" does what it says. check_action turns the
+    # letter keys off while the editor is open, so they type into it instead.
+    BINDINGS = [
+        Binding("up,k", "move('up')", "Up", show=False, priority=True),
+        Binding("down,j", "move('down')", "Down", show=False, priority=True),
+        Binding("home", "move('top')", "First", show=False, priority=True),
+        Binding("end", "move('bottom')", "Last", show=False, priority=True),
+        Binding("pageup", "move('page_up')", "Page up", show=False, priority=True),
+        Binding("pagedown", "move('page_down')", "Page down", show=False, priority=True),
+        Binding("e", "edit", "Edit", key_display="e/⏎", priority=True),
+        Binding("enter", "edit", "Edit", show=False, priority=True),
+        Binding("escape", "cancel_edit", "Cancel edit", priority=True),
+        Binding("x", "clear", "Clear", key_display="x/del", priority=True),
+        Binding("delete", "clear", "Clear", show=False, priority=True),
+        Binding("u", "revert", "Revert", priority=True),
+        Binding("U", "revert_all", "Revert all", show=False, priority=True),
+        Binding("a", "add", "Add", priority=True),
+        Binding("v", "verify", "Verify", priority=True),
+        Binding("ctrl+s", "save", "Save", key_display="^s", priority=True),
+        Binding("r", "reload", "Reload", priority=True),
+        Binding("ctrl+l", "sign_out", "Sign out", key_display="^l", priority=True),
+        Binding("q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.draft = Draft()
+        self.username = session.username or ""
+        self.editing: str | None = None
+        self.busy = False
+        self.codes_to_enter: list[CodeDelivery] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield AttributeTable(id="attributes")
+        yield Static("", id="row-detail")
+        with Vertical(id="editor"):
+            yield Label("", id="editor-label")
+            yield Field(id="editor-input", validate_on=["changed"], on_enter=self.keep_edit)
+            yield Static("", id="editor-problem")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.username} · {self.session.settings.user_pool_id}"
+        self.load()
+
+    # -- showing the draft -------------------------------------------------------------
+    @property
+    def table(self) -> AttributeTable:
+        return self.query_one(AttributeTable)
+
+    def show_draft(self) -> None:
+        self.table.show(self.draft.rows())
+        self.show_detail()
+        self.refresh_bindings()
+
+    def show_detail(self) -> None:
+        row = self.table.current_row
+        self.query_one("#row-detail", Static).update(describe(row, self.draft) if row else "")
+
+    @on(DataTable.RowHighlighted)
+    def row_moved(self) -> None:
+        self.show_detail()
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.check_action("edit", ()):
+            self.action_edit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_edit":
+            return self.editing is not None
+        if action in TYPING_KEYS_ACTIONS:
+            return self.editing is None
+        if action not in EDITING_ACTIONS:
+            return True
+        if self.busy or self.editing is not None:
+            return None if action in ("save", "reload") else False
+        row = self.table.current_row if self.is_mounted else None
+        if action == "clear":
+            return bool(row and not row.read_only and row.status != "cleared")
+        if action == "revert":
+            return bool(row and (row.name in self.draft.edits or row.name in self.draft.rejected))
+        if action == "revert_all":
+            return self.draft.dirty
+        if action == "verify":
+            return bool(
+                row
+                and row.name in VERIFIED_BY
+                and row.name not in self.draft.edits
+                and row.status in ("unverified", "pending")
+            )
+        if action == "edit":
+            return row is not None
+        return True
+
+    def action_move(self, where: str) -> None:
+        table = self.table
+        {
+            "up": table.action_cursor_up,
+            "down": table.action_cursor_down,
+            "top": table.action_scroll_top,
+            "bottom": table.action_scroll_bottom,
+            "page_up": table.action_page_up,
+            "page_down": table.action_page_down,
+        }[where]()
+
+    # -- editing in place --------------------------------------------------------------
+    def action_edit(self) -> None:
+        row = self.table.current_row
+        if row is None:
+            return
+        if row.read_only:
+            self.notify(describe(row, self.draft), title="Read-only", severity="warning")
+            return
+        self.editing = row.name
+        editor = self.query_one("#editor-input", Input)
+        editor.validators = [AttributeValue(row.name)]
+        editor.value = self.draft.value(row.name)
+        self.query_one("#editor-label", Label).update(
+            f"Edit [b]{row.name}[/b] — Enter keeps it in the draft, Escape cancels"
+        )
+        self.query_one("#editor-problem", Static).update("")
+        self.query_one("#editor").add_class("open")
+        self.set_focus(editor)  # now, so the keys already read go into the editor
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#editor-input")
+    def editor_changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        problem = "" if result is None or result.is_valid else result.failure_descriptions[0]
+        self.query_one("#editor-problem", Static).update(f"⚠ {problem}" if problem else "")
+
+    def keep_edit(self, value: str) -> None:
+        """Enter in the editor: the value goes into the draft (checked, not yet sent)."""
+        name = self.editing
+        self.close_editor()
+        if name is None:
+            return
+        try:
+            self.draft.set(name, value)
+        except UsageError as error:
+            self.notify(str(error), severity="warning")
+        self.show_draft()
+
+    def action_cancel_edit(self) -> None:
+        self.close_editor()
+        self.show_draft()
+
+    def close_editor(self) -> None:
+        self.editing = None
+        self.query_one("#editor").remove_class("open")
+        self.set_focus(self.table)  # now, so the next key already read goes to the table
+        self.refresh_bindings()
+
+    def action_clear(self) -> None:
+        row = self.table.current_row
+        if row is None:
+            return
+        try:
+            self.draft.clear(row.name)
+        except UsageError as error:
+            self.notify(str(error), severity="warning")
+        self.show_draft()
+
+    def action_revert(self) -> None:
+        row = self.table.current_row
+        if row is not None:
+            self.draft.revert(row.name)
+            self.show_draft()
+
+    def action_revert_all(self) -> None:
+        self.draft.revert_all()
+        self.show_draft()
+        self.notify("Every edit is reverted.")
+
+    def action_add(self) -> None:
+        present = {row.name for row in self.draft.rows()}
+        self.app.push_screen(AddAttributeModal(present), self.added)
+
+    def added(self, result: tuple[str, str] | None) -> None:
+        if result is None:
+            return
+        typed, value = result
+        try:
+            name = self.draft.add(typed, value)
+        except UsageError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.show_draft()
+        names = [row.name for row in self.table.rows_shown]
+        if name in names:
+            self.table.move_cursor(row=names.index(name))
+
+    # -- loading ------------------------------------------------------------------------
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.table.loading = busy
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="cognito")
+    def load(self) -> None:
+        self.app.call_from_thread(self.set_busy, True)
+        try:
+            user = self.session.get_user()
+        except CogtuiError as error:
+            self.app.call_from_thread(self.failed, error, "Loading your attributes failed")
+            return
+        self.app.call_from_thread(self.loaded, user)
+
+    def loaded(self, user: User) -> None:
+        self.draft.load(user.attributes)
+        self.username = user.username
+        self.sub_title = f"{user.username} · {self.session.settings.user_pool_id}"
+        self.set_busy(False)
+        self.show_draft()
+        self.table.focus()
+
+    def failed(self, error: CogtuiError, what: str) -> None:
+        self.set_busy(False)
+        if isinstance(error, SessionExpired | NotSignedIn):
+            self.sign_in_again()
+            return
+        self.notify(str(error), title=what, severity="error", timeout=8)
+        self.show_draft()
+
+    def action_reload(self) -> None:
+        if not self.draft.dirty:
+            self.load()
+            return
+        question = ConfirmModal(
+            "Reload and discard your edits?",
+            f"{len(self.draft.changes())} unsaved change(s) will be lost.",
+            confirm="Reload",
+            cancel="Keep editing",
+        )
+        self.app.push_screen(question, self.reload_confirmed)
+
+    def reload_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.draft.revert_all()
+            self.load()
+
+    # -- saving ------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.editing is not None:
+            self.notify("Finish the edit first: Enter keeps it, Escape cancels.")
+            return
+        if self.busy:
+            self.notify("Wait for the request in flight to finish.")
+            return
+        problems = self.draft.problems()
+        if problems:
+            name, reason = next(iter(problems.items()))
+            self.notify(f"{name}: {reason}.", title="Fix the marked rows first", severity="error")
+            return
+        if not self.draft.dirty:
+            self.notify("Nothing to save: no attribute has changed.")
+            return
+        self.app.push_screen(ReviewModal(self.draft.changes()), self.review_answered)
+
+    def review_answered(self, confirmed: bool | None) -> None:
+        if confirmed:
+            count = len(self.draft.payload())
+            self.notify(f"Saving {count} change{'s' if count != 1 else ''}…", timeout=3)
+            self.save(self.draft.payload())
+
+    @work(thread=True, exclusive=True, group="cognito")
+    def save(self, payload: dict[str, str]) -> None:
+        self.app.call_from_thread(self.set_busy, True)
+        try:
+            deliveries = self.session.update_attributes(payload)
+        except CogtuiError as error:
+            self.app.call_from_thread(self.save_failed, error)
+            return
+        self.app.call_from_thread(self.saved, deliveries)
+        try:
+            user = self.session.get_user()
+        except CogtuiError as error:
+            self.app.call_from_thread(self.failed, error, "Saved, but reloading failed")
+            return
+        self.app.call_from_thread(self.loaded, user)
+        self.app.call_from_thread(self.next_code)
+
+    def saved(self, deliveries: list[CodeDelivery]) -> None:
+        count = len(self.draft.payload())
+        self.draft.saved(delivery.attribute for delivery in deliveries)
+        self.codes_to_enter = list(deliveries)
+        self.notify(f"Saved {count} change{'s' if count != 1 else ''}.", severity="information")
+
+    def save_failed(self, error: CogtuiError) -> None:
+        attribute = getattr(error, "attribute", None)
+        if attribute and attribute in self.draft.edits:
+            self.draft.rejected[attribute] = str(error)
+        self.failed(error, "Not saved; your edits are kept")
+
+    # -- verification codes -------------------------------------------------------------
+    def next_code(self) -> None:
+        """Open the code modal for the next attribute Cognito sent a code for."""
+        if not self.codes_to_enter:
+            return
+        delivery = self.codes_to_enter.pop(0)
+        self.app.push_screen(VerifyCodeModal(self.session, delivery), self.code_answered)
+
+    def code_answered(self, outcome: str | None) -> None:
+        if outcome == "expired":
+            self.codes_to_enter.clear()
+            self.sign_in_again()
+            return
+        if outcome == "verified":
+            self.load()
+        else:
+            self.notify("The value waits for its code: press v on the row to enter it.")
+        self.next_code()
+
+    def action_verify(self) -> None:
+        row = self.table.current_row
+        if row is not None:
+            self.query_one("#row-detail", Static).update(f"Sending a code for {row.name}…")
+            self.send_code(row.name)
+
+    @work(thread=True, exclusive=True, group="cognito")
+    def send_code(self, attribute: str) -> None:
+        try:
+            delivery = self.session.send_code(attribute)
+        except CogtuiError as error:
+            self.app.call_from_thread(self.failed, error, "No code was sent")
+            return
+        self.app.call_from_thread(self.open_code_modal, delivery)
+
+    def open_code_modal(self, delivery: CodeDelivery) -> None:
+        self.codes_to_enter.insert(0, delivery)
+        self.next_code()
+
+    async def action_quit(self) -> None:
+        await self.app.run_action("quit")
+
+    # -- the session ----------------------------------------------------------------------
+    def sign_in_again(self) -> None:
+        """The session has ended: sign in again on top of this screen; the draft stays."""
+        app = self.app
+        screen = SignInScreen(
+            self.session,
+            demo_credentials=getattr(app, "demo_credentials", None),
+            notice=getattr(app, "notice", None),
+            reauth_user=self.username,
+            keeps_edits=self.draft.dirty,
+        )
+        app.push_screen(screen, self.signed_in_again)
+
+    def signed_in_again(self, username: str | None) -> None:
+        if not username:
+            return
+        if username != self.username:
+            self.draft = Draft()  # edits of another user are not theirs to save
+            self.notify(f"Signed in as {username}; the previous user's edits were dropped.")
+        elif self.draft.dirty:
+            self.notify("Signed in again; your edits are kept.")
+        self.username = username
+        self.load()
+
+    def action_sign_out(self) -> None:
+        detail = "The stored tokens are removed from the keyring."
+        if self.draft.dirty:
+            detail += f" {len(self.draft.changes())} unsaved change(s) will be lost."
+        question = ConfirmModal(
+            f"Sign out {self.username}?", detail, confirm="Sign out", cancel="Stay"
+        )
+        self.app.push_screen(question, self.sign_out_confirmed)
+
+    def sign_out_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.sign_out()
+
+    @work(thread=True, exclusive=True, group="cognito")
+    def sign_out(self) -> None:
+        try:
+            self.session.sign_out()
+        except CogtuiError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        self.app.call_from_thread(self.signed_out)
+
+    def signed_out(self) -> None:
+        self.notify("Signed out; the stored tokens are removed.")
+        show_sign_in = getattr(self.app, "show_sign_in", None)
+        if show_sign_in is not None:
+            show_sign_in()

@@ -1,0 +1,144 @@
+"""The verification-code modal: where the code went, the code, resend, later."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from cogtui.errors import (
+    CodeExpired,
+    CodeMismatch,
+    CogtuiError,
+    NotSignedIn,
+    SessionExpired,
+)
+from cogtui.session import Session
+
+if TYPE_CHECKING:
+    from cogtui.cognito import CodeDelivery
+
+
+def where(delivery: CodeDelivery) -> str:
+    medium = {"email": "by email", "sms": "by text message"}.get(delivery.medium, "")
+    to = f"to {delivery.destination}" if delivery.destination else ""
+    return " ".join(part for part in ("A code was sent", medium, to) if part) + "."
+
+
+class VerifyCodeModal(ModalScreen[str]):
+    """Dismisses "verified", "later" (Escape), or "expired" when the session has ended."""
+
+    BINDINGS = [
+        Binding("escape", "later", "Later"),
+        Binding("ctrl+r", "resend", "Resend code", key_display="^r"),
+    ]
+
+    def __init__(self, session: Session, delivery: CodeDelivery) -> None:
+        super().__init__()
+        self.session = session
+        self.delivery = delivery
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="code-dialog"):
+            yield Label(f"Verify {self.delivery.attribute}", classes="dialog-title")
+            yield Static(where(self.delivery), id="code-where", classes="dialog-text")
+            yield Input(
+                placeholder="code",
+                id="code",
+                password=True,  # a code is a secret while it is valid: never on screen
+                restrict=r"[0-9 ]*",
+                max_length=10,
+            )
+            yield Static("", id="code-problem", classes="note")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Verify", variant="primary", id="verify")
+                yield Button("Resend", id="resend")
+                yield Button("Later", id="later")
+            yield Static("Enter verifies · ctrl+r resends · Escape: later", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#code", Input).focus()
+
+    def problem(self, text: str) -> None:
+        warn = text and not text.endswith("…")
+        self.query_one("#code-problem", Static).update(f"⚠ {text}" if warn else text)
+
+    @on(Input.Submitted, "#code")
+    def code_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_verify()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"verify": self.action_verify, "resend": self.action_resend, "later": self.action_later}[
+            event.button.id or "later"
+        ]()
+
+    def action_verify(self) -> None:
+        code = self.query_one("#code", Input).value.replace(" ", "")
+        if not code:
+            self.problem("Type the code first.")
+            return
+        self.verify(code)
+
+    def action_later(self) -> None:
+        self.dismiss("later")
+
+    def action_resend(self) -> None:
+        self.resend()
+
+    def busy(self, busy: bool) -> None:
+        self.query_one("#code-dialog").loading = busy
+
+    @work(thread=True, exclusive=True, group="code")
+    def verify(self, code: str) -> None:
+        self.app.call_from_thread(self.busy, True)
+        self.app.call_from_thread(self.problem, "Verifying…")
+        try:
+            self.session.verify(self.delivery.attribute, code)
+        except CogtuiError as error:
+            self.app.call_from_thread(self.refused, error)
+            return
+        self.app.call_from_thread(self.verified)
+
+    def verified(self) -> None:
+        self.app.notify(f"{self.delivery.attribute} is verified.", severity="information")
+        self.dismiss("verified")
+
+    def refused(self, error: CogtuiError) -> None:
+        self.busy(False)
+        if isinstance(error, SessionExpired | NotSignedIn):
+            self.dismiss("expired")
+            return
+        code = self.query_one("#code", Input)
+        code.value = ""
+        code.focus()
+        if isinstance(error, CodeExpired):
+            self.problem(f"{error} Press ctrl+r or Resend.")
+            self.query_one("#resend", Button).focus()
+        elif isinstance(error, CodeMismatch):
+            self.problem(str(error))
+        else:
+            self.problem(str(error))
+
+    @work(thread=True, exclusive=True, group="code")
+    def resend(self) -> None:
+        self.app.call_from_thread(self.busy, True)
+        try:
+            delivery = self.session.send_code(self.delivery.attribute)
+        except CogtuiError as error:
+            self.app.call_from_thread(self.refused, error)
+            return
+        self.app.call_from_thread(self.resent, delivery)
+
+    def resent(self, delivery: CodeDelivery) -> None:
+        self.busy(False)
+        self.delivery = delivery
+        self.query_one("#code-where", Static).update("A new code was sent. " + where(delivery))
+        self.problem("")
+        self.query_one("#code", Input).focus()

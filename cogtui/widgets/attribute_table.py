@@ -1,0 +1,110 @@
+"""The attribute table: one row per attribute, with its value and status, from Draft rows."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from cogtui.profile import Row
+
+STATUS_LABELS = {
+    "verified": "✓ verified",
+    "unverified": "unverified",
+    "pending": "pending code",
+    "changed": "● changed",
+    "cleared": "✗ cleared",
+    "new": "+ new",
+    "read-only": "read-only",
+    "": "",
+}
+STATUS_COLOURS = {
+    "verified": "success",
+    "unverified": "warning",
+    "pending": "warning",
+    "changed": "primary",
+    "cleared": "error",
+    "new": "primary",
+}
+NAME_WIDTH = (12, 24)
+STATUS_WIDTH = 14
+
+
+class AttributeTable(DataTable[Text]):
+    """A row-cursor table of the draft's rows; it shows, the screen decides."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end", "scroll_bottom", "Last", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, id=id)
+        self.rows_shown: list[Row] = []
+
+    def show(self, rows: list[Row]) -> None:
+        """Replace the rows, keeping the cursor on the same attribute."""
+        current, index = self.current_name, self.cursor_row
+        self.rows_shown = rows
+        self.clear(columns=True)
+        name_width, value_width = self._widths(rows)
+        self.add_column("attribute", key="name", width=name_width)
+        self.add_column("value", key="value", width=value_width)
+        self.add_column("status", key="status", width=STATUS_WIDTH)
+        colours = self.app.get_css_variables()
+        for row in rows:
+            height = 2 if row.problem else 1
+            self.add_row(*self._cells(row, colours, value_width), key=row.name, height=height)
+        names = [row.name for row in rows]
+        if current in names:
+            self.move_cursor(row=names.index(current), animate=False)
+        elif names:  # the row is gone (a saved clear): stay at the same place
+            self.move_cursor(row=min(max(index, 0), len(names) - 1), animate=False)
+
+    @property
+    def current_name(self) -> str | None:
+        if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
+            return None
+        return self.rows_shown[self.cursor_row].name
+
+    @property
+    def current_row(self) -> Row | None:
+        name = self.current_name
+        return next((row for row in self.rows_shown if row.name == name), None)
+
+    def on_resize(self) -> None:
+        if self.rows_shown:
+            self.show(self.rows_shown)
+
+    # -- cells ------------------------------------------------------------------------
+    def _widths(self, rows: list[Row]) -> tuple[int, int]:
+        longest = max((len(row.name) for row in rows), default=0)
+        name_width = min(max(longest, NAME_WIDTH[0]), NAME_WIDTH[1])
+        spare = self.size.width - name_width - STATUS_WIDTH - 2 * 3 * self.cell_padding - 2
+        return name_width, max(spare, 16)
+
+    def _cells(self, row: Row, colours: dict[str, str], width: int) -> tuple[Text, Text, Text]:
+        colour = colours.get(STATUS_COLOURS.get(row.status, ""), "")
+        name = Text(row.name, overflow="ellipsis", no_wrap=True)
+        value = Text(row.value, overflow="ellipsis", no_wrap=True)
+        status = Text(STATUS_LABELS.get(row.status, row.status), style=colour)
+        if row.read_only:
+            name.stylize("dim")
+            value.stylize("dim")
+            status.stylize("dim")
+        elif row.status == "cleared":
+            value.stylize("strike dim")
+        elif row.status in ("changed", "new"):
+            value.stylize("bold")
+        elif row.status == "pending" and row.pending_value:
+            value.append(f" → {row.pending_value}", style=colour)
+        value.truncate(width, overflow="ellipsis")
+        if row.problem:
+            problem = Text("⚠ " + row.problem, style=f"bold {colours.get('error', 'red')}")
+            problem.truncate(width, overflow="ellipsis")
+            value = Text("\n").join([value, problem])
+            status.append("\n")
+            status.append("needs a fix", style=colours.get("error", "red"))
+        return name, value, status

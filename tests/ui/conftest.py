@@ -1,0 +1,18 @@
+"""UI fixtures: a cognito-local pool that sends email codes like AWS does."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Pool, create_pool
+
+
+@pytest.fixture
+def verifying_pool(cognito_local_endpoint: str) -> Pool:
+    """A pool that sends a code on an email change and keeps the old email until verified
+    (cognito-local returns CodeDeliveryDetailsList only with AutoVerifiedAttributes)."""
+    return create_pool(
+        cognito_local_endpoint,
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )

@@ -1,0 +1,170 @@
+"""A deterministic stand-in for CognitoClient: fixed replies, fixed (fake, far-future) JWTs.
+
+Snapshots must be the same on every machine and must never show a token: these JWTs are
+signed with a throwaway HMAC key, expire in 2100, and are never rendered by the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jwt
+
+from cogtui import errors
+from cogtui.cognito import CodeDelivery, User
+from cogtui.config import Settings
+from cogtui.session import Session
+from cogtui.vault import MemoryStore, Tokens, Vault
+
+POOL_ID = "eu-west-1_Snapshot1"
+CLIENT_ID = "4snapshotclient00000000000"
+USERNAME = "ada"
+PASSWORD = "Correct-Horse-9"
+CODE = "246810"
+FAR_FUTURE = 4102444800  # 2100-01-01
+SIGNING_KEY = "a-throwaway-key-for-fake-test-tokens"  # not a secret: fake tokens only
+TOTP_SECRET = "FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE"  # shown by the TOTP setup screen, on purpose
+ATTRIBUTES = {
+    "sub": "00000000-aaaa-bbbb-cccc-000000000001",
+    "given_name": "Ada",
+    "family_name": "Lovelace",
+    "nickname": "countess",
+    "email": "ada@example.com",
+    "email_verified": "true",
+    "phone_number": "+15555550123",
+    "phone_number_verified": "false",
+    "birthdate": "1815-12-10",
+    "custom:team": "engines",
+}
+
+
+def fake_tokens(username: str = USERNAME) -> Tokens:
+    issuer = f"https://cognito-idp.eu-west-1.amazonaws.com/{POOL_ID}"
+    common = {"sub": ATTRIBUTES["sub"], "iss": issuer, "exp": FAR_FUTURE, "iat": 1700000000}
+    access = {**common, "token_use": "access", "client_id": CLIENT_ID, "username": username}
+    id_claims = {**common, "token_use": "id", "aud": CLIENT_ID, "cognito:username": username}
+    return Tokens(
+        jwt.encode(id_claims, SIGNING_KEY, algorithm="HS256"),
+        jwt.encode(access, SIGNING_KEY, algorithm="HS256"),
+        "fake-refresh-token",
+    )
+
+
+class FakeCognito:
+    """The CognitoClient surface the app uses, answering from memory."""
+
+    def __init__(
+        self,
+        attributes: Mapping[str, str] | None = None,
+        challenges: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.attributes = dict(ATTRIBUTES if attributes is None else attributes)
+        self.challenges = list(challenges or [])  # returned in turn after the password
+        self.calls: list[tuple[str, Any]] = []
+        self.client_id = CLIENT_ID
+        self.needs_secret = False  # answer like an app client that has a secret
+
+    def _signed_in(self) -> dict[str, Any]:
+        if self.challenges:
+            return self.challenges.pop(0)
+        tokens = fake_tokens()
+        return {
+            "AuthenticationResult": {
+                "IdToken": tokens.id_token,
+                "AccessToken": tokens.access_token,
+                "RefreshToken": tokens.refresh_token,
+            }
+        }
+
+    def initiate_auth(self, flow: str, parameters: Mapping[str, str]) -> dict[str, Any]:
+        self.calls.append(("InitiateAuth", flow))
+        if flow == "REFRESH_TOKEN_AUTH":
+            return self._signed_in()
+        if self.needs_secret and "SECRET_HASH" not in parameters:
+            raise errors.ClientSecretRequired(
+                "This app client needs its client secret, and the one given is missing or wrong."
+            )
+        if parameters.get("USERNAME") != USERNAME:
+            raise errors.WrongCredentials("There is no user with that username in this pool.")
+        if parameters.get("PASSWORD") != PASSWORD:
+            raise errors.WrongCredentials("Incorrect username or password.")
+        return self._signed_in()
+
+    def respond_to_auth_challenge(
+        self, name: str, session: str | None, responses: Mapping[str, str]
+    ) -> dict[str, Any]:
+        self.calls.append(("RespondToAuthChallenge", name))
+        code = responses.get(f"{name}_CODE") or responses.get("SOFTWARE_TOKEN_MFA_CODE")
+        if code is not None and code != CODE:
+            raise errors.CodeMismatch("That code is not correct; check it and try again.")
+        return self._signed_in()
+
+    def associate_software_token(self, session: str) -> tuple[str, str]:
+        return TOTP_SECRET, "fake-session-2"
+
+    def verify_software_token(self, session: str, code: str) -> str:
+        if code != CODE:
+            raise errors.CodeMismatch("That code is not correct; check it and try again.")
+        return "fake-session-3"
+
+    def get_user(self, access_token: str) -> User:
+        self.calls.append(("GetUser", None))
+        return User(USERNAME, dict(self.attributes))
+
+    def update_user_attributes(
+        self,
+        access_token: str,
+        attributes: Mapping[str, str],
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> list[CodeDelivery]:
+        self.calls.append(("UpdateUserAttributes", dict(attributes)))
+        deliveries = []
+        for name, value in attributes.items():
+            if name == "email":  # kept at the old value until verified, as AWS can
+                deliveries.append(CodeDelivery("email", "a***@n***", "email"))
+            elif value:
+                self.attributes[name] = value
+            else:
+                self.attributes.pop(name, None)
+        return deliveries
+
+    def get_user_attribute_verification_code(
+        self,
+        access_token: str,
+        attribute: str,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> CodeDelivery:
+        self.calls.append(("GetUserAttributeVerificationCode", attribute))
+        if attribute == "phone_number":
+            return CodeDelivery("phone_number", "+*******0123", "sms")
+        return CodeDelivery(attribute, "a***@e***", "email")
+
+    def verify_user_attribute(self, access_token: str, attribute: str, code: str) -> None:
+        self.calls.append(("VerifyUserAttribute", attribute))
+        if code != CODE:
+            raise errors.CodeMismatch("That code is not correct; check it and try again.")
+        self.attributes[f"{attribute}_verified"] = "true"
+
+    def global_sign_out(self, access_token: str) -> None:
+        self.calls.append(("GlobalSignOut", None))
+
+
+def fake_settings(**extra: Any) -> Settings:
+    return Settings(
+        user_pool_id=POOL_ID,
+        client_id=CLIENT_ID,
+        region="eu-west-1",
+        auth_flow="password",
+        use_keyring=False,
+        **extra,
+    )
+
+
+def fake_session(cognito: FakeCognito | None = None, signed_in: bool = True) -> Session:
+    """A session on the fake; with `signed_in`, fresh tokens are already stored."""
+    settings = fake_settings()
+    vault = Vault(MemoryStore(), settings.user_pool_id, settings.client_id)
+    if signed_in:
+        vault.save_tokens(USERNAME, fake_tokens())
+    return Session(settings, vault, cognito=cognito or FakeCognito())  # type: ignore[arg-type]
