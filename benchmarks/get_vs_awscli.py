@@ -23,52 +23,15 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import private_keyring  # noqa: E402
 
 TARGET = 0.6
-INNER = "COGTUI_BENCH_PRIVATE_KEYRING"  # set when re-run inside the private D-Bus session
-KEYRING_PASSWORD = b"cogtui-benchmark"
-
-
-def private_session_available() -> bool:
-    return bool(shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"))
-
-
-def rerun_in_private_session(argv: list[str]) -> int:
-    """This script again, in its own D-Bus session, with a temporary HOME."""
-    with tempfile.TemporaryDirectory(prefix="cogtui-bench-") as home:
-        env = {
-            **os.environ,
-            INNER: "1",
-            "HOME": home,
-            "XDG_CONFIG_HOME": f"{home}/.config",
-            "XDG_DATA_HOME": f"{home}/.local/share",
-            "XDG_CACHE_HOME": f"{home}/.cache",
-        }
-        command = ["dbus-run-session", "--", sys.executable, __file__, *argv]
-        return subprocess.run(command, env=env, check=False).returncode
-
-
-def start_gnome_keyring() -> None:
-    """An unlocked gnome-keyring on this session's bus; its variables go to our children."""
-    started = subprocess.run(
-        ["gnome-keyring-daemon", "--unlock", "--components=secrets", "--daemonize"],
-        input=KEYRING_PASSWORD,
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
-    if started.returncode != 0:
-        raise SystemExit(f"gnome-keyring-daemon did not start: {started.stderr.decode().strip()}")
-    for line in started.stdout.decode().splitlines():
-        name, _, value = line.partition("=")
-        if name.startswith("GNOME_KEYRING"):
-            os.environ[name] = value
 
 
 def cogtui_command() -> list[str]:
@@ -179,10 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         import moto  # noqa: F401
     except ImportError:
         raise SystemExit("The benchmark needs moto: pip install -e '.[demo]'.") from None
-    if not os.environ.get(INNER) and private_session_available():
-        return rerun_in_private_session(argv)
-    if os.environ.get(INNER):
-        start_gnome_keyring()
+    if not private_keyring.inside() and private_keyring.available():
+        return private_keyring.rerun_inside(__file__, argv)
+    if private_keyring.inside():
+        private_keyring.start_gnome_keyring()
     return benchmark(args.runs)
 
 

@@ -1,13 +1,19 @@
 """The one door to Cognito: the only module that imports botocore; it maps every error.
 
-botocore is imported when the first client is made, in a worker, so that importing this
-module costs nothing on the TUI's first-paint path.
+Sign-in calls go through botocore (standard retry mode; botocore's Stubber tests the
+challenges that emulators lack). The signed-in user's calls, made at every start-up and by
+every script, are one unsigned JSON POST each over urllib: importing botocore and building
+its client takes about 0.17 s, more than a whole `cogtui get` may take. Neither is imported
+until the first call, in a worker, so importing this module costs nothing on first paint.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +27,10 @@ TOKEN_SHAPED = re.compile(
     r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
 SIGN_IN_OPERATIONS = {"InitiateAuth", "RespondToAuthChallenge"}
+# What botocore's standard retry mode retries: throttling, 5xx and transport failures.
+RETRY_STATUSES = {500, 502, 503, 504}
+RETRY_CODES = {"TooManyRequestsException", "ThrottlingException", "Throttling", "RequestTimeout"}
+TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 # botocore session variables as (config key, environment variable, default, conversion).
 IGNORE_AWS_CONFIG = {
     "profile": (None, None, None, None),
@@ -70,34 +80,20 @@ class CognitoClient:
         connect_timeout: float = 5,
         read_timeout: float = 20,
     ) -> None:
-        import logging
-
-        from botocore import UNSIGNED
-        from botocore.config import Config
-        from botocore.session import get_session
-
-        # botocore's debug log prints request bodies, which hold tokens and passwords.
-        for name in ("botocore", "urllib3"):
-            logging.getLogger(name).setLevel(logging.WARNING)
         self.client_id = client_id
         self.endpoint_url = endpoint_url
         self.region = region
-        config = Config(
-            signature_version=UNSIGNED,
-            # botocore's "max_attempts" counts retries; "total_max_attempts" counts requests.
-            retries={"mode": "standard", "total_max_attempts": max_attempts},
-            connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
-            user_agent_extra="cogtui",
-        )
-        # AWS_PROFILE and ~/.aws/config are never read: cogtui needs no AWS profile, and a
-        # profile that does not exist (or a config file that does not parse) would
-        # otherwise stop every call with botocore's ProfileNotFound.
-        session = get_session(IGNORE_AWS_CONFIG)
-        session.set_config_variable("credential_provider", "")  # never look for credentials
-        self._client: Any = session.create_client(
-            "cognito-idp", region_name=region, endpoint_url=endpoint_url, config=config
-        )
+        self.max_attempts = max_attempts
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self._botocore: Any = None
+
+    @property
+    def _client(self) -> Any:
+        """botocore's client for the sign-in calls, made on first use."""
+        if self._botocore is None:
+            self._botocore = botocore_client(self)
+        return self._botocore
 
     @property
     def where(self) -> str:
@@ -144,8 +140,7 @@ class CognitoClient:
 
     # -- the signed-in user -------------------------------------------------------------
     def get_user(self, access_token: str) -> User:
-        with self._mapped("GetUser"):
-            reply = self._client.get_user(AccessToken=access_token)
+        reply = self._send("GetUser", {"AccessToken": access_token})
         attributes = {item["Name"]: item.get("Value", "") for item in reply["UserAttributes"]}
         return User(username=reply["Username"], attributes=attributes)
 
@@ -161,8 +156,7 @@ class CognitoClient:
         }
         if client_metadata:
             request["ClientMetadata"] = dict(client_metadata)
-        with self._mapped("UpdateUserAttributes", list(attributes)):
-            reply = self._client.update_user_attributes(**request)
+        reply = self._send("UpdateUserAttributes", request, list(attributes))
         return [CodeDelivery.from_reply(d) for d in reply.get("CodeDeliveryDetailsList") or []]
 
     def get_user_attribute_verification_code(
@@ -174,19 +168,70 @@ class CognitoClient:
         request: dict[str, Any] = {"AccessToken": access_token, "AttributeName": attribute}
         if client_metadata:
             request["ClientMetadata"] = dict(client_metadata)
-        with self._mapped("GetUserAttributeVerificationCode", [attribute]):
-            reply = self._client.get_user_attribute_verification_code(**request)
+        reply = self._send("GetUserAttributeVerificationCode", request, [attribute])
         return CodeDelivery.from_reply(reply.get("CodeDeliveryDetails") or {}, attribute)
 
     def verify_user_attribute(self, access_token: str, attribute: str, code: str) -> None:
-        with self._mapped("VerifyUserAttribute", [attribute]):
-            self._client.verify_user_attribute(
-                AccessToken=access_token, AttributeName=attribute, Code=code
-            )
+        request = {"AccessToken": access_token, "AttributeName": attribute, "Code": code}
+        self._send("VerifyUserAttribute", request, [attribute])
 
     def global_sign_out(self, access_token: str) -> None:
-        with self._mapped("GlobalSignOut"):
-            self._client.global_sign_out(AccessToken=access_token)
+        self._send("GlobalSignOut", {"AccessToken": access_token})
+
+    # -- the JSON lane ------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        if self.endpoint_url:
+            return self.endpoint_url
+        domain = "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
+        return f"https://cognito-idp.{self.region}.{domain}/"
+
+    def _send(
+        self, operation: str, request: Mapping[str, Any], attributes: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """One unsigned request, retried like botocore's standard mode retries."""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return self._post(operation, request, attributes)
+            except RetryableError as error:
+                if attempt == self.max_attempts:
+                    raise error.cause from None
+                time.sleep(random.uniform(0, min(20.0, 2.0**attempt)))  # jittered back-off
+        raise AssertionError("unreachable")
+
+    def _post(
+        self, operation: str, request: Mapping[str, Any], attributes: Sequence[str]
+    ) -> dict[str, Any]:
+        import urllib.error
+        import urllib.request
+
+        http_request = urllib.request.Request(
+            self.url,
+            data=json.dumps(request).encode(),
+            headers={
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": TARGET_PREFIX + operation,
+                "User-Agent": "cogtui",
+            },
+            method="POST",
+        )
+        try:
+            # One timeout covers connecting and reading: urllib has no separate connect one.
+            with urllib.request.urlopen(http_request, timeout=self.read_timeout) as answer:
+                body = answer.read()
+        except urllib.error.HTTPError as failure:
+            reply = error_reply(failure.code, failure.headers, failure.read())
+            error = map_client_error(reply, operation, attributes)
+            if failure.code in RETRY_STATUSES or error.code in RETRY_CODES:
+                raise RetryableError(error) from None
+            raise error from None
+        except (urllib.error.URLError, OSError) as failure:
+            reason = getattr(failure, "reason", failure)
+            raise RetryableError(map_transport_error(reason, self.where)) from None
+        try:
+            return dict(json.loads(body or b"{}"))
+        except ValueError:
+            raise errors.NetworkError(NOT_UNDERSTOOD.format(where=self.where), "") from None
 
     # -- errors -------------------------------------------------------------------------
     @contextmanager
@@ -201,18 +246,78 @@ class CognitoClient:
             raise map_transport_error(error, self.where) from None
 
 
-def map_transport_error(error: Exception, where: str) -> errors.CognitoError:
-    """Connection, timeout and parsing failures -> one sentence."""
+def botocore_client(cognito: CognitoClient) -> Any:
+    """An unsigned botocore client that never looks for AWS credentials or profiles."""
+    import logging
+
+    from botocore import UNSIGNED
+    from botocore.config import Config
+    from botocore.session import get_session
+
+    # botocore's debug log prints request bodies, which hold tokens and passwords.
+    for name in ("botocore", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    config = Config(
+        signature_version=UNSIGNED,
+        # botocore's "max_attempts" counts retries; "total_max_attempts" counts requests.
+        retries={"mode": "standard", "total_max_attempts": cognito.max_attempts},
+        connect_timeout=cognito.connect_timeout,
+        read_timeout=cognito.read_timeout,
+        user_agent_extra="cogtui",
+    )
+    # AWS_PROFILE and ~/.aws/config are never read: cogtui needs no AWS profile, and a
+    # profile that does not exist (or a config file that does not parse) would otherwise
+    # stop every call with botocore's ProfileNotFound.
+    session = get_session(IGNORE_AWS_CONFIG)
+    session.set_config_variable("credential_provider", "")  # never look for credentials
+    return session.create_client(
+        "cognito-idp",
+        region_name=cognito.region,
+        endpoint_url=cognito.endpoint_url,
+        config=config,
+    )
+
+
+class RetryableError(Exception):
+    """A failure worth another attempt; `cause` is what the user hears if none is left."""
+
+    def __init__(self, cause: errors.CognitoError) -> None:
+        super().__init__(cause.message)
+        self.cause = cause
+
+
+def error_reply(status: int, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
+    """An AWS JSON error answer in the shape botocore gives `ClientError.response`."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:  # an emulator's HTML page for an operation it lacks
+        parsed = {}
+    parsed = parsed if isinstance(parsed, dict) else {}
+    # "__type" may be "prefix#Code"; the header form is "Code:http://...".
+    code = str(parsed.get("__type") or headers.get("x-amzn-ErrorType") or "")
+    code = code.split("#")[-1].split(":")[0]
+    message = str(parsed.get("message") or parsed.get("Message") or "")
+    return {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+
+
+TIMED_OUT = "{where} did not answer in time; check your network and try again."
+UNREACHABLE = "Cannot reach {where}; check your network connection and the endpoint URL."
+NOT_UNDERSTOOD = "The answer from {where} could not be understood."
+
+
+def map_transport_error(error: object, where: str) -> errors.CognitoError:
+    """Connection, timeout and parsing failures (botocore's or urllib's) -> one sentence."""
     name = type(error).__name__
-    if "Timeout" in name:
-        return errors.NetworkError(
-            f"{where} did not answer in time; check your network and try again.", name
-        )
-    if "Connect" in name or "Connection" in name or "SSL" in name or "Proxy" in name:
-        return errors.NetworkError(
-            f"Cannot reach {where}; check your network connection and the endpoint URL.", name
-        )
-    return errors.NetworkError(f"The answer from {where} could not be understood ({name}).", name)
+    if isinstance(error, TimeoutError) or "Timeout" in name:
+        return errors.NetworkError(TIMED_OUT.format(where=where), name)
+    # urllib gives an OSError (or a string) as the reason; botocore has its own classes.
+    unreachable = any(part in name for part in ("Connect", "SSL", "Proxy"))
+    if isinstance(error, OSError | str) or unreachable:
+        return errors.NetworkError(UNREACHABLE.format(where=where), name)
+    return errors.NetworkError(NOT_UNDERSTOOD.format(where=where), name)
 
 
 def _attribute_named(message: str, attributes: Sequence[str]) -> str | None:

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cogtui import errors, tokens
@@ -253,7 +253,7 @@ class Session:
     def resume(self) -> bool:
         """Pick up the stored tokens of the current user, refreshing them if due."""
         user = self.vault.current_user()
-        stored = self.vault.load_tokens(user) if user else None
+        stored = self.vault.load_tokens(user, with_refresh=False) if user else None
         if not user or not stored:
             return False
         if tokens.mismatch(stored, self.settings.user_pool_id, self.settings.client_id):
@@ -286,9 +286,10 @@ class Session:
         """Trade the refresh token for new tokens; a dead refresh token ends the session."""
         if not self._tokens or not self.username:
             raise errors.NotSignedIn("Nobody is signed in; run `cogtui login` first.")
-        refresh_token = self._tokens.refresh_token
+        refresh_token = self._tokens.refresh_token or self.vault.refresh_token(self.username)
         if not refresh_token:
             self._end_session()
+        self._tokens = replace(self._tokens, refresh_token=refresh_token)
         # For REFRESH_TOKEN_AUTH the hash takes the username in the token, never an alias.
         parameters = self._with_secret(self.username, {"REFRESH_TOKEN": refresh_token or ""})
         try:
