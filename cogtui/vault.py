@@ -68,7 +68,7 @@ class Tokens:
 
 def system_store() -> SecretStore:
     """The OS keyring, refusing backends that would write secrets to a plain file."""
-    from keyring.backends import chainer, fail
+    from keyring.backends import chainer, fail, null
 
     try:
         backend = chosen_backend()
@@ -76,7 +76,9 @@ def system_store() -> SecretStore:
         name = type(error).__name__
         raise KeyringUnavailable(f"The keyring could not start ({name}): {FIX}.") from None
     backends = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
-    usable = [b for b in backends if not isinstance(b, fail.Keyring) and not _is_plaintext(b)]
+    # fail and null keep nothing (null says it did); plaintext ones write secrets to a file.
+    unusable = (fail.Keyring, null.Keyring)
+    usable = [b for b in backends if not isinstance(b, unusable) and not _is_plaintext(b)]
     if not usable:
         raise KeyringUnavailable(f"No keyring is available to keep your tokens: {FIX}.")
     return backend

@@ -1,0 +1,44 @@
+"""Which keyring backend cogtui uses: keyring's own settings first, then the platform's
+default without keyring's plugin discovery, and never a plaintext or failing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cogtui.errors import KeyringUnavailable
+from cogtui.vault import system_store
+
+
+def test_on_linux_with_a_secret_service_it_is_the_secret_service(secret_service: Any) -> None:
+    from keyring.backends import SecretService
+
+    assert isinstance(system_store(), SecretService.Keyring)
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"],
+    ids=["no keyring", "a keyring that keeps nothing"],
+)
+def test_a_keyring_that_cannot_keep_tokens_is_refused_with_the_fix(
+    monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
+
+    with pytest.raises(KeyringUnavailable) as raised:
+        system_store()
+
+    assert raised.value.message == (
+        "No keyring is available to keep your tokens: install and unlock a Secret Service "
+        "(for example gnome-keyring), or run with --no-keyring to keep tokens in memory "
+        "for this run only."
+    )
+
+
+def test_keyrings_own_setting_wins(monkeypatch: pytest.MonkeyPatch, secret_service: Any) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.chainer.ChainerBackend")
+    from keyring.backends import chainer
+
+    assert isinstance(system_store(), chainer.ChainerBackend)
