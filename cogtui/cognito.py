@@ -21,9 +21,10 @@ from typing import Any
 
 from cogtui import errors
 
-# Three base64url parts joined by dots (JWTs), and UUIDs (moto's refresh tokens).
+# Three or more base64url parts joined by dots (JWTs; AWS's refresh tokens are JWEs of five,
+# one of which may be empty), and UUIDs (moto's refresh tokens).
 TOKEN_SHAPED = re.compile(
-    r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
+    r"[A-Za-z0-9_-]{8,}(?:\.(?:[A-Za-z0-9_-]{8,})?){2,}"
     r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
 SIGN_IN_OPERATIONS = {"InitiateAuth", "RespondToAuthChallenge"}

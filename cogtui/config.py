@@ -118,9 +118,11 @@ def resolve(
         value = explicit(name) or amplify.get(name) or profile.get(name)
         return str(value) if value else None
 
+    def where_to_set(name: str) -> str:
+        return WHERE_TO_SET.format(flag=FLAG_OF[name], env=ENV_OF[name], path=path)
+
     def missing(name: str) -> ConfigError:
-        where = WHERE_TO_SET.format(flag=FLAG_OF[name], env=ENV_OF[name], path=path)
-        return ConfigError(f"No {name.replace('_', ' ')} is configured: {where}.")
+        return ConfigError(f"No {name.replace('_', ' ')} is configured: {where_to_set(name)}.")
 
     user_pool_id = pick("user_pool_id")
     if not user_pool_id:
@@ -128,7 +130,7 @@ def resolve(
     if "_" not in user_pool_id:
         raise ConfigError(
             f"The user pool id {user_pool_id!r} is malformed: it looks like REGION_ID, "
-            "for example eu-west-1_AbCdEf123."
+            f"for example eu-west-1_AbCdEf123 ({where_to_set('user_pool_id')})."
         )
     client_id = pick("client_id")
     if not client_id:
@@ -137,7 +139,7 @@ def resolve(
     if endpoint_url and not re.match(r"^https?://[^\s/]+", endpoint_url):
         raise ConfigError(
             f"The endpoint URL {endpoint_url!r} is malformed: it must start with http:// or "
-            "https://."
+            f"https:// ({where_to_set('endpoint_url')})."
         )
     region = (
         pick("region")

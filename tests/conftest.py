@@ -345,3 +345,209 @@ def record() -> Iterator[Any]:
     yield start
     for recorder in recorders:
         recorder.close()
+
+
+# -- helpers for the core suite: fake tokens, a test keyring, running the CLI -----------------
+TEST_SIGNING_KEY = "a-throwaway-key-for-fake-test-tokens"  # not a secret: fake tokens only
+
+
+def fake_tokens(
+    user_pool_id: str,
+    client_id: str,
+    username: str = "grace",
+    expires_in: int = 3600,
+    refresh_token: str | None = "fake-refresh-token",
+    access: dict[str, Any] | None = None,
+    id_: dict[str, Any] | None = None,
+) -> Any:
+    """Cognito-shaped tokens signed with a throwaway key; `access`/`id_` change claims."""
+    import jwt
+
+    from cogtui.vault import Tokens
+
+    region = user_pool_id.partition("_")[0]
+    now = int(time.time())
+    common = {
+        "sub": f"sub-of-{username}",
+        "iss": f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}",
+        "iat": now,
+        "exp": now + expires_in,
+    }
+    access_claims = {**common, "token_use": "access", "client_id": client_id, "username": username}
+    id_claims = {**common, "token_use": "id", "aud": client_id, "cognito:username": username}
+    return Tokens(
+        jwt.encode({**id_claims, **(id_ or {})}, TEST_SIGNING_KEY, algorithm="HS256"),
+        jwt.encode({**access_claims, **(access or {})}, TEST_SIGNING_KEY, algorithm="HS256"),
+        refresh_token,
+    )
+
+
+def expired_copy(token: str) -> str:
+    """The same claims as `token`, but expired ten minutes ago (signature not Cognito's)."""
+    import jwt
+
+    claims = jwt.decode(token, options={"verify_signature": False})
+    claims["exp"] = int(time.time()) - 600
+    return jwt.encode(claims, TEST_SIGNING_KEY, algorithm="HS256")
+
+
+from keyring.backend import KeyringBackend  # noqa: E402  (the core suite's section)
+from keyring.errors import PasswordDeleteError, PasswordSetError  # noqa: E402
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring in memory that, like Windows Credential Manager, refuses long values."""
+
+    priority = -1  # never chosen by keyring's own detection; tests set it explicitly
+    LIMIT = 1280  # UTF-16 characters in a Windows credential blob
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if len(password) > self.LIMIT:
+            raise PasswordSetError(f"a value of {len(password)} characters is too long")
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such entry")
+
+    def cogtui_entries(self) -> dict[tuple[str, str], str]:
+        """Every entry whose service begins with `cogtui`."""
+        return {key: v for key, v in self.entries.items() if key[0].startswith("cogtui")}
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The OS keyring, as cogtui finds it, is a MemoryKeyring for this test."""
+    backend = MemoryKeyring()
+    monkeypatch.setattr("cogtui.vault.system_store", lambda: backend)
+    return backend
+
+
+@pytest.fixture
+def empty_keyring(secret_service: Any) -> Any:
+    """The real Secret Service, with no cogtui entry left over from another test."""
+    import secretstorage
+
+    collection = secretstorage.get_default_collection(secretstorage.dbus_init())
+    for item in collection.get_all_items():
+        service = item.get_attributes().get("service", "")
+        if service.startswith("cogtui") and service != "cogtui-test":
+            item.delete()
+    assert cogtui_entries(secret_service) == []
+    return secret_service
+
+
+@dataclass
+class CliResult:
+    """What one `cogtui` command did: exit code, standard output, standard error."""
+
+    code: int
+    out: str
+    err: str
+
+    def sentence(self, *prompts: str) -> str:
+        """The error on stderr, checked to be one plain line (after these prompts, if any)."""
+        assert "Traceback" not in self.err, self.err
+        lines = [line for line in self.err.splitlines() if line.strip()]
+        assert len(lines) == len(prompts) + 1, f"expected one error line, got {self.err!r}"
+        assert lines[:-1] == list(prompts), self.err
+        error = lines[-1]
+        assert error.startswith("cogtui: ") and error.endswith("."), error
+        return error.removeprefix("cogtui: ")
+
+
+@pytest.fixture
+def cogtui_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`cogtui_cli(*argv, stdin=...)` runs `cogtui.cli.main` in this process."""
+    import io
+    import sys
+
+    from cogtui.cli import main
+
+    for name in list(os.environ):
+        if name.startswith("COGTUI_"):
+            monkeypatch.delenv(name)
+
+    def run(*argv: str, stdin: str = "") -> CliResult:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:  # argparse ends a usage error this way
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+def run_cogtui_process(*argv: str, stdin: str = "") -> CliResult:
+    """`python -m cogtui ...` as a user runs it: a new process, this environment, no COGTUI_*."""
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COGTUI_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "cogtui", *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+class Story:
+    """One pool behind a recorder, `cogtui` commands run against it, and its keyring."""
+
+    def __init__(self, pool: Pool, recorder: Recorder, run: Any, keyring: Any, flow: str) -> None:
+        from cogtui.vault import Vault
+
+        self.pool, self.recorder, self.run, self.flow = pool, recorder, run, flow
+        self.vault = Vault(keyring, pool.user_pool_id, pool.client_id)
+
+    def options(self) -> list[str]:
+        return [*self.pool.cli_options(), "--auth-flow", self.flow]
+
+    def __call__(self, *argv: str, stdin: str = "") -> CliResult:
+        """`cogtui ARGV` in this process."""
+        return self.run(*argv, *self.options(), stdin=stdin)  # type: ignore[no-any-return]
+
+    def in_new_process(self, *argv: str, stdin: str = "") -> CliResult:
+        """`python -m cogtui ARGV`, as a user runs it."""
+        return run_cogtui_process(*argv, *self.options(), stdin=stdin)
+
+    def login(self, username: str, *answers: str, flow: str | None = None) -> CliResult:
+        """`cogtui login` in this process; the password, then each answer, on stdin."""
+        stdin = "".join(line + "\n" for line in answers)
+        flow = flow or self.flow
+        argv = ["login", "--username", username, "--password-stdin", "--auth-flow", flow]
+        return self.run(*argv, *self.pool.cli_options(), stdin=stdin)  # type: ignore[no-any-return]
+
+    def sent(self, operation: str) -> list[dict[str, Any]]:
+        """The bodies of the requests for `operation` the server received."""
+        return [r.body for r in self.recorder.of(operation)]
+
+    def stored(self, username: str) -> Any:
+        """The user's tokens as the keyring holds them now."""
+        found = self.vault.load_tokens(username)
+        assert found is not None, f"no tokens for {username} in the keyring"
+        return found
+
+    def expire_access_token(self, username: str) -> Any:
+        """Make the stored access token look expired; returns the tokens as they were."""
+        from cogtui.vault import Tokens
+
+        before = self.stored(username)
+        expired = expired_copy(before.access_token)
+        self.vault.save_tokens(username, Tokens(before.id_token, expired, before.refresh_token))
+        return before
