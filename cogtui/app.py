@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from cogtui.config import Settings
 from cogtui.errors import CogtuiError
-from cogtui.screens.confirm import ConfirmModal
+from cogtui.screens.confirm import ConfirmModal, changes
 from cogtui.screens.help import HelpScreen
 from cogtui.screens.profile import ProfileScreen
 from cogtui.screens.sign_in import SignInScreen
@@ -58,7 +58,7 @@ class CogtuiApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static(f"Connecting to {self.settings.user_pool_id}…", id="starting")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.open_session()
@@ -108,6 +108,9 @@ class CogtuiApp(App[None]):
         if username:
             self.show_profile()
 
+    def on_profile_screen_signed_out(self) -> None:
+        self.show_sign_in()
+
     def show_profile(self) -> None:
         assert self.session is not None
         self.push_screen(ProfileScreen(self.session))
@@ -128,7 +131,7 @@ class CogtuiApp(App[None]):
         count = len(profile.draft.changes())
         question = ConfirmModal(
             "Quit with unsaved edits?",
-            f"{count} unsaved change{'s' if count != 1 else ''} will be lost.",
+            f"{changes(count, 'unsaved')} will be lost.",
             confirm="Quit",
             cancel="Keep editing",
         )

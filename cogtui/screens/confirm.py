@@ -9,12 +9,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 
+def changes(count: int, kind: str = "") -> str:
+    """The count in words: 1 change, 3 unsaved changes."""
+    return " ".join(filter(None, (str(count), kind, "change" if count == 1 else "changes")))
+
+
 class ConfirmModal(ModalScreen[bool]):
-    """Ask before something that loses edits or tokens: dismisses True to go ahead."""
+    """Ask before something that loses edits or tokens: dismisses True to go ahead.
+
+    The safe button has the focus, so Enter alone never loses anything; `y` goes ahead.
+    """
 
     BINDINGS = [
-        Binding("escape", "answer(False)", "Cancel"),
-        Binding("enter", "answer(True)", "Confirm", show=False),
+        Binding("escape,n", "answer(False)", "Cancel"),
+        Binding("y", "answer(True)", "Confirm"),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
     ]
 
     def __init__(
@@ -34,7 +44,10 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm, variant="warning", id="confirm")
                 yield Button(self.cancel, id="cancel")
-            yield Static("Enter confirms · Escape cancels", classes="dialog-keys")
+            yield Static(
+                f"y: {self.confirm} · Escape: {self.cancel} · ←/→ and Enter pick a button",
+                classes="dialog-keys",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

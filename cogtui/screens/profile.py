@@ -7,39 +7,27 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.validation import ValidationResult, Validator
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from cogtui.errors import CogtuiError, NotSignedIn, SessionExpired, UsageError
-from cogtui.profile import VERIFIED_BY, Draft, Row, problem_with
+from cogtui.profile import VERIFIED_BY, Draft, Row
 from cogtui.screens.add_attribute import AddAttributeModal
-from cogtui.screens.confirm import ConfirmModal
+from cogtui.screens.confirm import ConfirmModal, changes
 from cogtui.screens.review import ReviewModal
 from cogtui.screens.sign_in import SignInScreen
+from cogtui.screens.sign_out import SignOutModal
 from cogtui.screens.verify_code import VerifyCodeModal
 from cogtui.session import Session
 from cogtui.widgets.attribute_table import AttributeTable
-from cogtui.widgets.field import Field
+from cogtui.widgets.value_editor import ValueEditor
 
 if TYPE_CHECKING:
     from cogtui.cognito import CodeDelivery, User
 
 EDITING_ACTIONS = {"edit", "clear", "revert", "revert_all", "add", "verify", "save", "reload"}
 TYPING_KEYS_ACTIONS = {"sign_out", "quit", "move"}  # off while the editor is open
-
-
-class AttributeValue(Validator):
-    """The same check the save path makes (`profile.problem_with`), for the editor."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-
-    def validate(self, value: str) -> ValidationResult:
-        problem = problem_with(self.name, value)
-        return self.failure(problem) if problem else self.success()
 
 
 def describe(row: Row, draft: Draft) -> str:
@@ -51,7 +39,7 @@ def describe(row: Row, draft: Draft) -> str:
         "cleared": f"{row.name} will be cleared when you save (was {old!r}) · u reverts",
         "changed": f"{row.name} was {old!r} · u reverts",
         "new": f"{row.name} is new · u takes it back",
-        "pending": f"{row.pending_value!r} waits for its verification code · v enters it",
+        "pending": f"{row.pending_value!r} waits for its verification code · v sends a new one",
         "unverified": f"{row.name} is not verified · v sends a code",
         "verified": f"{row.name} is verified",
     }
@@ -63,6 +51,9 @@ def describe(row: Row, draft: Draft) -> str:
 
 class ProfileScreen(Screen[None]):
     """Every attribute of the signed-in user, edited as a draft and saved in one request."""
+
+    class SignedOut(Message):
+        """The tokens are gone: the app shows the sign-in screen."""
 
     # Priority bindings act when the key is read, in order with the keys around it, so a
     # burst such as "e", a value, Enter, "x" does what it says. check_action turns the
@@ -77,14 +68,15 @@ class ProfileScreen(Screen[None]):
         Binding("e", "edit", "Edit", key_display="e/⏎", priority=True),
         Binding("enter", "edit", "Edit", show=False, priority=True),
         Binding("escape", "cancel_edit", "Cancel edit", priority=True),
-        Binding("x", "clear", "Clear", key_display="x/del", priority=True),
+        Binding("x", "clear", "Clear", priority=True),
         Binding("delete", "clear", "Clear", show=False, priority=True),
         Binding("u", "revert", "Revert", priority=True),
         Binding("U", "revert_all", "Revert all", show=False, priority=True),
         Binding("a", "add", "Add", priority=True),
         Binding("v", "verify", "Verify", priority=True),
         Binding("ctrl+s", "save", "Save", key_display="^s", priority=True),
-        Binding("r", "reload", "Reload", priority=True),
+        # Shown in help and the palette, not the footer: 80 columns hold the keys above.
+        Binding("r", "reload", "Reload", show=False, priority=True),
         Binding("ctrl+l", "sign_out", "Sign out", key_display="^l", priority=True),
         Binding("q", "quit", "Quit", priority=True),
     ]
@@ -102,10 +94,7 @@ class ProfileScreen(Screen[None]):
         yield Header(icon="")
         yield AttributeTable(id="attributes")
         yield Static("", id="row-detail")
-        with Vertical(id="editor"):
-            yield Label("", id="editor-label")
-            yield Field(id="editor-input", validate_on=["changed"], on_enter=self.keep_edit)
-            yield Static("", id="editor-problem")
+        yield ValueEditor(on_enter=self.keep_edit, id="editor")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -123,6 +112,8 @@ class ProfileScreen(Screen[None]):
         self.refresh_bindings()
 
     def show_detail(self) -> None:
+        if self.busy:
+            return  # the line says what is in flight until it lands
         row = self.table.current_row
         self.query_one("#row-detail", Static).update(describe(row, self.draft) if row else "")
 
@@ -184,22 +175,9 @@ class ProfileScreen(Screen[None]):
             self.notify(describe(row, self.draft), title="Read-only", severity="warning")
             return
         self.editing = row.name
-        editor = self.query_one("#editor-input", Input)
-        editor.validators = [AttributeValue(row.name)]
-        editor.value = self.draft.value(row.name)
-        self.query_one("#editor-label", Label).update(
-            f"Edit [b]{row.name}[/b] — Enter keeps it in the draft, Escape cancels"
-        )
-        self.query_one("#editor-problem", Static).update("")
-        self.query_one("#editor").add_class("open")
-        self.set_focus(editor)  # now, so the keys already read go into the editor
+        field = self.query_one(ValueEditor).open(row.name, self.draft.value(row.name))
+        self.set_focus(field)  # now, so the keys already read go into the editor
         self.refresh_bindings()
-
-    @on(Input.Changed, "#editor-input")
-    def editor_changed(self, event: Input.Changed) -> None:
-        result = event.validation_result
-        problem = "" if result is None or result.is_valid else result.failure_descriptions[0]
-        self.query_one("#editor-problem", Static).update(f"⚠ {problem}" if problem else "")
 
     def keep_edit(self, value: str) -> None:
         """Enter in the editor: the value goes into the draft (checked, not yet sent)."""
@@ -219,7 +197,7 @@ class ProfileScreen(Screen[None]):
 
     def close_editor(self) -> None:
         self.editing = None
-        self.query_one("#editor").remove_class("open")
+        self.query_one(ValueEditor).close()
         self.set_focus(self.table)  # now, so the next key already read goes to the table
         self.refresh_bindings()
 
@@ -263,14 +241,22 @@ class ProfileScreen(Screen[None]):
             self.table.move_cursor(row=names.index(name))
 
     # -- loading ------------------------------------------------------------------------
-    def set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.table.loading = busy
+    def set_busy(self, doing: str | None) -> None:
+        """Say what is in flight under the table (and lock it), or unlock it."""
+        self.busy = doing is not None
+        self.table.loading = self.busy
+        if doing:
+            self.query_one("#row-detail", Static).update(doing)
+        else:
+            self.show_detail()
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="cognito")
     def load(self) -> None:
-        self.app.call_from_thread(self.set_busy, True)
+        self.set_busy("Loading your attributes…")
+        self.fetch_user()
+
+    @work(thread=True, exclusive=True, group="cognito")
+    def fetch_user(self) -> None:
         try:
             user = self.session.get_user()
         except CogtuiError as error:
@@ -282,12 +268,12 @@ class ProfileScreen(Screen[None]):
         self.draft.load(user.attributes)
         self.username = user.username
         self.sub_title = f"{user.username} · {self.session.settings.user_pool_id}"
-        self.set_busy(False)
+        self.set_busy(None)
         self.show_draft()
         self.table.focus()
 
     def failed(self, error: CogtuiError, what: str) -> None:
-        self.set_busy(False)
+        self.set_busy(None)
         if isinstance(error, SessionExpired | NotSignedIn):
             self.sign_in_again()
             return
@@ -300,7 +286,7 @@ class ProfileScreen(Screen[None]):
             return
         question = ConfirmModal(
             "Reload and discard your edits?",
-            f"{len(self.draft.changes())} unsaved change(s) will be lost.",
+            f"{changes(len(self.draft.changes()), 'unsaved')} will be lost.",
             confirm="Reload",
             cancel="Keep editing",
         )
@@ -332,12 +318,11 @@ class ProfileScreen(Screen[None]):
     def review_answered(self, confirmed: bool | None) -> None:
         if confirmed:
             count = len(self.draft.payload())
-            self.notify(f"Saving {count} change{'s' if count != 1 else ''}…", timeout=3)
+            self.set_busy(f"Saving {changes(count)}…")
             self.save(self.draft.payload())
 
     @work(thread=True, exclusive=True, group="cognito")
     def save(self, payload: dict[str, str]) -> None:
-        self.app.call_from_thread(self.set_busy, True)
         try:
             deliveries = self.session.update_attributes(payload)
         except CogtuiError as error:
@@ -356,7 +341,7 @@ class ProfileScreen(Screen[None]):
         count = len(self.draft.payload())
         self.draft.saved(delivery.attribute for delivery in deliveries)
         self.codes_to_enter = list(deliveries)
-        self.notify(f"Saved {count} change{'s' if count != 1 else ''}.", severity="information")
+        self.notify(f"Saved {changes(count)}.", severity="information")
 
     def save_failed(self, error: CogtuiError) -> None:
         attribute = getattr(error, "attribute", None)
@@ -370,9 +355,12 @@ class ProfileScreen(Screen[None]):
         if not self.codes_to_enter:
             return
         delivery = self.codes_to_enter.pop(0)
-        self.app.push_screen(VerifyCodeModal(self.session, delivery), self.code_answered)
+        self.app.push_screen(
+            VerifyCodeModal(self.session, delivery),
+            lambda outcome: self.code_answered(outcome, delivery.attribute),
+        )
 
-    def code_answered(self, outcome: str | None) -> None:
+    def code_answered(self, outcome: str | None, attribute: str) -> None:
         if outcome == "expired":
             self.codes_to_enter.clear()
             self.sign_in_again()
@@ -380,13 +368,13 @@ class ProfileScreen(Screen[None]):
         if outcome == "verified":
             self.load()
         else:
-            self.notify("The value waits for its code: press v on the row to enter it.")
+            self.notify(f"{attribute} is not verified yet: v on its row sends a new code.")
         self.next_code()
 
     def action_verify(self) -> None:
         row = self.table.current_row
         if row is not None:
-            self.query_one("#row-detail", Static).update(f"Sending a code for {row.name}…")
+            self.set_busy(f"Sending a verification code for {row.name}…")
             self.send_code(row.name)
 
     @work(thread=True, exclusive=True, group="cognito")
@@ -399,6 +387,7 @@ class ProfileScreen(Screen[None]):
         self.app.call_from_thread(self.open_code_modal, delivery)
 
     def open_code_modal(self, delivery: CodeDelivery) -> None:
+        self.set_busy(None)
         self.codes_to_enter.insert(0, delivery)
         self.next_code()
 
@@ -430,28 +419,9 @@ class ProfileScreen(Screen[None]):
         self.load()
 
     def action_sign_out(self) -> None:
-        detail = "The stored tokens are removed from the keyring."
-        if self.draft.dirty:
-            detail += f" {len(self.draft.changes())} unsaved change(s) will be lost."
-        question = ConfirmModal(
-            f"Sign out {self.username}?", detail, confirm="Sign out", cancel="Stay"
-        )
-        self.app.push_screen(question, self.sign_out_confirmed)
+        modal = SignOutModal(self.session, unsaved=len(self.draft.changes()))
+        self.app.push_screen(modal, self.signed_out)
 
-    def sign_out_confirmed(self, confirmed: bool | None) -> None:
-        if confirmed:
-            self.sign_out()
-
-    @work(thread=True, exclusive=True, group="cognito")
-    def sign_out(self) -> None:
-        try:
-            self.session.sign_out()
-        except CogtuiError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-        self.app.call_from_thread(self.signed_out)
-
-    def signed_out(self) -> None:
-        self.notify("Signed out; the stored tokens are removed.")
-        show_sign_in = getattr(self.app, "show_sign_in", None)
-        if show_sign_in is not None:
-            show_sign_in()
+    def signed_out(self, signed_out: bool | None) -> None:
+        if signed_out:
+            self.post_message(self.SignedOut())

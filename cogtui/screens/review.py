@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from cogtui.profile import Change
+from cogtui.screens.confirm import changes
 
 
 def change_line(change: Change) -> Text:
@@ -43,7 +44,7 @@ class ReviewModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         count = len(self.changes)
         with Vertical(classes="dialog review"):
-            yield Label(f"Save {count} change{'s' if count != 1 else ''}?", classes="dialog-title")
+            yield Label(f"Save {changes(count)}?", classes="dialog-title")
             yield Static(
                 "One request will send only these attributes (a cleared one as a blank value):",
                 classes="dialog-text",

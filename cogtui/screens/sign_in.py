@@ -26,7 +26,7 @@ from cogtui.widgets.field import Field
 class SignInScreen(Screen[str | None]):
     """Dismisses with the username once Cognito hands out tokens."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", key_display="^q")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", key_display="^q", priority=True)]
 
     def __init__(
         self,
@@ -45,6 +45,7 @@ class SignInScreen(Screen[str | None]):
         self.first_problem = problem
         self.reauth_user = reauth_user
         self.keeps_edits = keeps_edits
+        self.busy = False
 
     def compose(self) -> ComposeResult:
         settings = self.session.settings
@@ -79,7 +80,7 @@ class SignInScreen(Screen[str | None]):
             yield Input(placeholder="password", password=True, id="password")
             yield Static("", id="sign-in-problem", classes="problem")
             yield Button("Sign in", variant="primary", id="sign-in-button")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.session.settings.user_pool_id
@@ -91,7 +92,9 @@ class SignInScreen(Screen[str | None]):
             self.query_one("#username", Input).focus()
 
     def show_problem(self, text: str) -> None:
-        self.query_one("#sign-in-problem", Static).update(f"⚠ {text}" if text else "")
+        problem = self.query_one("#sign-in-problem", Static)
+        problem.remove_class("working")
+        problem.update(f"⚠ {text}" if text else "")
 
     # -- signing in -------------------------------------------------------------------
     def username_given(self, _: str) -> None:
@@ -101,6 +104,8 @@ class SignInScreen(Screen[str | None]):
     @on(Button.Pressed, "#sign-in-button")
     def sign_in_requested(self, event: Input.Submitted | Button.Pressed) -> None:
         event.stop()
+        if self.busy:
+            return
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
         if not username:
@@ -111,15 +116,22 @@ class SignInScreen(Screen[str | None]):
             self.show_problem("Type your password.")
             self.query_one("#password", Input).focus()
             return
-        self.show_problem("")
-        self.sign_in(username, password)
+        self.start_sign_in(username, password)
 
-    def set_busy(self, busy: bool) -> None:
-        self.query_one("#sign-in").loading = busy
+    def set_busy(self, doing: str | None) -> None:
+        """Say what is in flight on the form and hold the button, or let go of it."""
+        self.busy = doing is not None
+        self.query_one("#sign-in-button", Button).loading = self.busy
+        status = self.query_one("#sign-in-problem", Static)
+        status.set_class(self.busy, "working")
+        status.update(doing or "")
+
+    def start_sign_in(self, username: str, password: str, secret: str | None = None) -> None:
+        self.set_busy("Signing in…")
+        self.sign_in(username, password, secret)
 
     @work(thread=True, exclusive=True, group="sign-in")
     def sign_in(self, username: str, password: str, secret: str | None = None) -> None:
-        self.app.call_from_thread(self.set_busy, True)
         try:
             if secret:
                 self.session.set_client_secret(secret)
@@ -133,11 +145,11 @@ class SignInScreen(Screen[str | None]):
         self.app.call_from_thread(self.handle, outcome)
 
     def ask_client_secret(self, username: str, password: str) -> None:
-        self.set_busy(False)
+        self.set_busy(None)
 
         def given(secret: str | None) -> None:
             if secret:
-                self.sign_in(username, password, secret)
+                self.start_sign_in(username, password, secret)
             else:
                 self.refused(CogtuiError("Signing in needs the app client's secret."))
 
@@ -145,14 +157,14 @@ class SignInScreen(Screen[str | None]):
 
     def refused(self, error: CogtuiError) -> None:
         """One sentence on the screen; the username stays, the password is cleared."""
-        self.set_busy(False)
+        self.set_busy(None)
         self.show_problem(str(error))
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
 
     def handle(self, outcome: Outcome, problem: str = "") -> None:
-        self.set_busy(False)
+        self.set_busy(None)
         if isinstance(outcome, SignedIn):
             self.query_one("#password", Input).value = ""
             self.dismiss(outcome.username)
@@ -172,13 +184,13 @@ class SignInScreen(Screen[str | None]):
             if answer is None:
                 self.refused(CogtuiError("Sign-in cancelled."))
             else:
+                self.set_busy("Checking your answer…")
                 self.respond(challenge, *answer)
 
         self.app.push_screen(modal, answered)
 
     @work(thread=True, exclusive=True, group="sign-in")
     def respond(self, challenge: Challenge, answer: str, attributes: dict[str, str]) -> None:
-        self.app.call_from_thread(self.set_busy, True)
         try:
             outcome = self.session.respond(challenge, answer, attributes)
         except CodeMismatch as error:  # the same challenge again, with the reason

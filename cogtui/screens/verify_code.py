@@ -11,23 +11,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from cogtui.errors import (
-    CodeExpired,
-    CodeMismatch,
-    CogtuiError,
-    NotSignedIn,
-    SessionExpired,
-)
+from cogtui.errors import CodeExpired, CogtuiError, NotSignedIn, SessionExpired
 from cogtui.session import Session
 
 if TYPE_CHECKING:
     from cogtui.cognito import CodeDelivery
 
 
-def where(delivery: CodeDelivery) -> str:
+def where(delivery: CodeDelivery, sent: str = "A code was sent") -> str:
     medium = {"email": "by email", "sms": "by text message"}.get(delivery.medium, "")
     to = f"to {delivery.destination}" if delivery.destination else ""
-    return " ".join(part for part in ("A code was sent", medium, to) if part) + "."
+    return " ".join(part for part in (sent, medium, to) if part) + "."
 
 
 class VerifyCodeModal(ModalScreen[str]):
@@ -42,6 +36,7 @@ class VerifyCodeModal(ModalScreen[str]):
         super().__init__()
         self.session = session
         self.delivery = delivery
+        self.in_flight = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="code-dialog"):
@@ -79,26 +74,37 @@ class VerifyCodeModal(ModalScreen[str]):
             event.button.id or "later"
         ]()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.in_flight  # one request at a time; the answer comes back here
+
     def action_verify(self) -> None:
+        if self.in_flight:
+            return
         code = self.query_one("#code", Input).value.replace(" ", "")
         if not code:
             self.problem("Type the code first.")
             return
+        self.busy("Verifying…")
         self.verify(code)
 
     def action_later(self) -> None:
         self.dismiss("later")
 
     def action_resend(self) -> None:
+        if self.in_flight:
+            return
+        self.busy("Sending a new code…")
         self.resend()
 
-    def busy(self, busy: bool) -> None:
-        self.query_one("#code-dialog").loading = busy
+    def busy(self, doing: str | None) -> None:
+        """Say what is in flight and hold the buttons, or let go of them."""
+        self.in_flight = doing is not None
+        self.query_one(".dialog-buttons").loading = self.in_flight
+        self.problem(doing or "")
+        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="code")
     def verify(self, code: str) -> None:
-        self.app.call_from_thread(self.busy, True)
-        self.app.call_from_thread(self.problem, "Verifying…")
         try:
             self.session.verify(self.delivery.attribute, code)
         except CogtuiError as error:
@@ -111,7 +117,7 @@ class VerifyCodeModal(ModalScreen[str]):
         self.dismiss("verified")
 
     def refused(self, error: CogtuiError) -> None:
-        self.busy(False)
+        self.busy(None)
         if isinstance(error, SessionExpired | NotSignedIn):
             self.dismiss("expired")
             return
@@ -121,14 +127,11 @@ class VerifyCodeModal(ModalScreen[str]):
         if isinstance(error, CodeExpired):
             self.problem(f"{error} Press ctrl+r or Resend.")
             self.query_one("#resend", Button).focus()
-        elif isinstance(error, CodeMismatch):
-            self.problem(str(error))
         else:
             self.problem(str(error))
 
     @work(thread=True, exclusive=True, group="code")
     def resend(self) -> None:
-        self.app.call_from_thread(self.busy, True)
         try:
             delivery = self.session.send_code(self.delivery.attribute)
         except CogtuiError as error:
@@ -137,8 +140,8 @@ class VerifyCodeModal(ModalScreen[str]):
         self.app.call_from_thread(self.resent, delivery)
 
     def resent(self, delivery: CodeDelivery) -> None:
-        self.busy(False)
-        self.delivery = delivery
-        self.query_one("#code-where", Static).update("A new code was sent. " + where(delivery))
-        self.problem("")
+        self.busy(None)
+        if delivery.destination:  # a server that does not say where went to the same place
+            self.delivery = delivery
+        self.query_one("#code-where", Static).update(where(self.delivery, "A new code was sent"))
         self.query_one("#code", Input).focus()

@@ -16,6 +16,10 @@ class Field(Input):
     queued here before the focus moves. Handling Enter inside this widget's own queue, and
     sending the later keys back to the app, keeps them in order: the username never
     swallows the password, and a key pressed after an edit acts on the table.
+
+    For the same reason this input's own bindings (right takes a suggestion, backspace,
+    ctrl+u) run here too: Textual would run them only once the key has bubbled up to the
+    app, which is after an Enter typed behind them.
     """
 
     def __init__(
@@ -38,7 +42,18 @@ class Field(Input):
             self.on_enter(self.value)
             self.handed_over = self.is_attached and self.screen.focused is not self
             return
+        if await self.run_own_binding(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
+
+    async def run_own_binding(self, key: str) -> bool:
+        """Run this input's (non-priority) binding for `key` now; False if it has none."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False
 
     def _on_focus(self, event: events.Focus) -> None:
         self.handed_over = False

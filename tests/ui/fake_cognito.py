@@ -6,13 +6,14 @@ signed with a throwaway HMAC key, expire in 2100, and are never rendered by the 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 import jwt
 
 from cogtui import errors
-from cogtui.cognito import CodeDelivery, User
+from cogtui.cognito import CodeDelivery, User, map_client_error
 from cogtui.config import Settings
 from cogtui.session import Session
 from cogtui.vault import MemoryStore, Tokens, Vault
@@ -64,6 +65,25 @@ class FakeCognito:
         self.calls: list[tuple[str, Any]] = []
         self.client_id = CLIENT_ID
         self.needs_secret = False  # answer like an app client that has a secret
+        self.refusals: dict[str, list[str]] = {}  # operation -> AWS error codes, in turn
+        self.gate = threading.Event()  # clear it to hold every call in flight until set
+        self.gate.set()
+
+    def refuse(self, operation: str, *codes: str) -> None:
+        """Answer the next calls of `operation` with these AWS error codes, one each."""
+        self.refusals.setdefault(operation, []).extend(codes)
+
+    def _answer(self, operation: str, detail: Any = None) -> None:
+        """Record the call, then answer once the gate is open (as a slow network would)."""
+        self.calls.append((operation, detail))
+        if not self.gate.wait(timeout=10):
+            raise errors.NetworkError("The fake held this call too long.")
+
+    def _maybe_refuse(self, operation: str, attribute: str) -> None:
+        if self.refusals.get(operation):
+            code = self.refusals[operation].pop(0)
+            reply = {"Error": {"Code": code, "Message": f"{code} for {attribute}"}}
+            raise map_client_error(reply, operation, [attribute])
 
     def _signed_in(self) -> dict[str, Any]:
         if self.challenges:
@@ -78,7 +98,7 @@ class FakeCognito:
         }
 
     def initiate_auth(self, flow: str, parameters: Mapping[str, str]) -> dict[str, Any]:
-        self.calls.append(("InitiateAuth", flow))
+        self._answer("InitiateAuth", flow)
         if flow == "REFRESH_TOKEN_AUTH":
             return self._signed_in()
         if self.needs_secret and "SECRET_HASH" not in parameters:
@@ -94,7 +114,7 @@ class FakeCognito:
     def respond_to_auth_challenge(
         self, name: str, session: str | None, responses: Mapping[str, str]
     ) -> dict[str, Any]:
-        self.calls.append(("RespondToAuthChallenge", name))
+        self._answer("RespondToAuthChallenge", name)
         code = responses.get(f"{name}_CODE") or responses.get("SOFTWARE_TOKEN_MFA_CODE")
         if code is not None and code != CODE:
             raise errors.CodeMismatch("That code is not correct; check it and try again.")
@@ -109,7 +129,7 @@ class FakeCognito:
         return "fake-session-3"
 
     def get_user(self, access_token: str) -> User:
-        self.calls.append(("GetUser", None))
+        self._answer("GetUser", None)
         return User(USERNAME, dict(self.attributes))
 
     def update_user_attributes(
@@ -118,7 +138,7 @@ class FakeCognito:
         attributes: Mapping[str, str],
         client_metadata: Mapping[str, str] | None = None,
     ) -> list[CodeDelivery]:
-        self.calls.append(("UpdateUserAttributes", dict(attributes)))
+        self._answer("UpdateUserAttributes", dict(attributes))
         deliveries = []
         for name, value in attributes.items():
             if name == "email":  # kept at the old value until verified, as AWS can
@@ -135,19 +155,21 @@ class FakeCognito:
         attribute: str,
         client_metadata: Mapping[str, str] | None = None,
     ) -> CodeDelivery:
-        self.calls.append(("GetUserAttributeVerificationCode", attribute))
+        self._answer("GetUserAttributeVerificationCode", attribute)
+        self._maybe_refuse("GetUserAttributeVerificationCode", attribute)
         if attribute == "phone_number":
             return CodeDelivery("phone_number", "+*******0123", "sms")
         return CodeDelivery(attribute, "a***@e***", "email")
 
     def verify_user_attribute(self, access_token: str, attribute: str, code: str) -> None:
-        self.calls.append(("VerifyUserAttribute", attribute))
+        self._answer("VerifyUserAttribute", attribute)
+        self._maybe_refuse("VerifyUserAttribute", attribute)
         if code != CODE:
             raise errors.CodeMismatch("That code is not correct; check it and try again.")
         self.attributes[f"{attribute}_verified"] = "true"
 
     def global_sign_out(self, access_token: str) -> None:
-        self.calls.append(("GlobalSignOut", None))
+        self._answer("GlobalSignOut", None)
 
 
 def fake_settings(**extra: Any) -> Settings:

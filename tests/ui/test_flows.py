@@ -6,42 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
+from steps import edit, go_to, settle, sign_in
 
 from cogtui.app import CogtuiApp
 from cogtui.screens.profile import ProfileScreen
 from cogtui.screens.review import ReviewModal
-from cogtui.screens.sign_in import SignInScreen
 from cogtui.screens.verify_code import VerifyCodeModal
 from cogtui.vault import MemoryStore
-from tests.conftest import FIXED_CODE, PASSWORD, Pool
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def sign_in(pilot: Pilot[Any], username: str) -> ProfileScreen:
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, SignInScreen)
-    await pilot.press(*username, "enter", *PASSWORD, "enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ProfileScreen), screen
-    return screen
-
-
-async def go_to(pilot: Pilot[Any], screen: ProfileScreen, name: str) -> None:
-    names = [row.name for row in screen.table.rows_shown]
-    await pilot.press("home", *["down"] * names.index(name))
-    assert screen.table.current_name == name
-
-
-async def edit(pilot: Pilot[Any], screen: ProfileScreen, name: str, value: str) -> None:
-    await go_to(pilot, screen, name)
-    await pilot.press("e", "ctrl+u", *value, "enter")
+from tests.conftest import FIXED_CODE, Pool
 
 
 def app_for(pool: Pool, flow: str = "password") -> CogtuiApp:
@@ -152,8 +124,12 @@ async def test_quit_with_unsaved_edits_asks_first(local_pool: Pool):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and screen.draft.dirty
-        await pilot.press("q", "enter")
+        await pilot.press("q", "enter")  # Enter presses the focused, safe button
         await pilot.pause()
+        assert app.screen is screen and app.is_running
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert not app.is_running
     assert local_pool.attributes(user)["given_name"] == "Ada"
 
 

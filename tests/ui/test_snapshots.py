@@ -235,6 +235,33 @@ def test_quit_guard(snap_compare: Any, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_code_modal_after_expired_code(snap_compare: Any, size: tuple[int, int]) -> None:
+    cognito = FakeCognito()
+    cognito.refuse("VerifyUserAttribute", "ExpiredCodeException")
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await go_to(pilot, "phone_number")
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press(*"111111", "enter")
+        await settle(pilot)
+
+    check(snap_compare, app_for(cognito), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sign_out_question(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await edit(pilot, "given_name", "Augusta")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+
+    check(snap_compare, app_for(), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare: Any, size: tuple[int, int]) -> None:
     async def steps(pilot: Pilot[Any]) -> None:
         await settle(pilot)
