@@ -7,17 +7,17 @@ frame is on screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
-from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from cogtui.app_base import AppBase
 from cogtui.config import Settings
+from cogtui.display import shown
 from cogtui.errors import CogtuiError
+from cogtui.screens.background import run_blocking
 from cogtui.screens.confirm import ConfirmModal, changes
 from cogtui.screens.help import HelpScreen
 from cogtui.screens.profile import ProfileScreen
@@ -26,7 +26,7 @@ from cogtui.session import Session
 from cogtui.vault import SecretStore
 
 
-class CogtuiApp(App[None]):
+class CogtuiApp(AppBase):
     """Sign in to a Cognito user pool and edit your own profile."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
@@ -57,29 +57,40 @@ class CogtuiApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield Static(f"Connecting to {self.settings.user_pool_id}…", id="starting")
+        pool = shown(self.settings.user_pool_id)
+        yield Static(f"Connecting to {pool}…", id="starting", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.open_session()
+        run_blocking(
+            self,
+            "Opening your stored session",
+            self.open_session,
+            self.opened,
+            self.not_opened,
+            group="start",
+        )
 
-    @work(thread=True, exclusive=True, group="start")
-    def open_session(self) -> None:
+    def open_session(self) -> bool:
         """Open the keyring and pick up stored tokens (refreshing them if due)."""
-        resumed = False
-        try:
-            if self.session is None:
-                self.session = self._new_session()
-            resumed = self.session.resume()
-        except CogtuiError as error:
-            self.keyring_problem = str(error)
-            if self.session is None:  # no keyring at all: sign-in will say so
-                from cogtui.vault import MemoryStore, Vault
+        if self.session is None:
+            self.session = self._new_session()
+        return self.session.resume()
 
-                s = self.settings
-                vault = Vault(MemoryStore(), s.user_pool_id, s.client_id)
-                self.session = Session(s, vault)
-        self.call_from_thread(self.show_profile if resumed else self.show_sign_in)
+    def opened(self, resumed: bool) -> None:
+        if resumed:
+            self.show_profile()
+        else:
+            self.show_sign_in()
+
+    def not_opened(self, error: CogtuiError) -> None:
+        self.keyring_problem = str(error)
+        if self.session is None:  # no keyring at all: sign-in will say so
+            from cogtui.vault import MemoryStore, Vault
+
+            s = self.settings
+            self.session = Session(s, Vault(MemoryStore(), s.user_pool_id, s.client_id))
+        self.show_sign_in()
 
     def _new_session(self) -> Session:
         from cogtui.vault import MemoryStore, Vault, system_store
@@ -136,20 +147,3 @@ class CogtuiApp(App[None]):
             cancel="Keep editing",
         )
         self.push_screen(question, lambda quit_: self.exit() if quit_ else None)
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every key of the current screen is also a command in the palette."""
-        yield from super().get_system_commands(screen)
-        seen = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or not active.enabled or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            key = binding.key_display or self.get_key_display(binding)
-            help_text = binding.tooltip or f"Key: {key}"
-
-            def run(action: str = binding.action, node: object = active.node) -> None:
-                self.call_later(self.run_action, action, node)
-
-            yield SystemCommand(binding.description, help_text, run)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 
 from cogtui import __version__, config
+from cogtui.display import json_text, shown
 from cogtui.errors import ClientSecretRequired, CogtuiError, UsageError
 from cogtui.session import Challenge, Session, SignedIn
 
@@ -136,10 +136,18 @@ def open_session(settings: config.Settings) -> Session:
 
 
 # -- prompts --------------------------------------------------------------------------------
+class Cancelled(CogtuiError):
+    """Ctrl-D at a prompt."""
+
+
 def ask(prompt: str, secret: bool = False) -> str:
     """A line from the terminal (hidden for secrets), or from standard input when piped."""
     if sys.stdin.isatty():
-        answer = getpass.getpass(prompt + ": ") if secret else input(prompt + ": ")
+        try:
+            answer = getpass.getpass(prompt + ": ") if secret else input(prompt + ": ")
+        except EOFError:
+            print(file=sys.stderr)  # end the prompt's line
+            raise Cancelled(f"Cancelled at the {prompt.lower()} prompt.") from None
     else:
         line = sys.stdin.readline()
         if not line:
@@ -171,7 +179,8 @@ def answer_challenge(challenge: Challenge) -> tuple[str, dict[str, str]]:
 
 
 def say(text: str) -> None:
-    print(text, file=sys.stderr)
+    """A line for the person at the terminal (standard error), shown safely."""
+    print(shown(text), file=sys.stderr)
 
 
 # -- commands -----------------------------------------------------------------------------
@@ -189,7 +198,7 @@ def login(args: argparse.Namespace, session: Session) -> int:
         outcome = session.respond(outcome, answer, attributes)
     assert isinstance(outcome, SignedIn)
     where = "memory only, for this run" if not session.settings.use_keyring else "the keyring"
-    print(f"Signed in as {outcome.username}; tokens are kept in {where}.")
+    print(f"Signed in as {shown(outcome.username)}; tokens are kept in {where}.")
     return 0
 
 
@@ -201,11 +210,10 @@ def signed_in(session: Session) -> Session:
 
 def logout(args: argparse.Namespace, session: Session) -> int:
     user = session.username or session.vault.current_user()
-    try:
-        session.sign_out(everywhere=args.everywhere)
-    except CogtuiError as error:  # the tokens are gone from here all the same
-        raise CogtuiError(f"Signed out here, but not everywhere: {error.message}") from None
-    print(f"Signed out {user}." if user else "Nobody was signed in.")
+    note = session.sign_out(everywhere=args.everywhere)  # raises if not everywhere
+    print(f"Signed out {shown(user)}." if user else "Nobody was signed in.")
+    if note:
+        say(note)
     return 0
 
 
@@ -215,12 +223,12 @@ def whoami(args: argparse.Namespace, session: Session) -> int:
     me = signed_in(session).identity()
     expires = datetime.fromtimestamp(me.expires_at).astimezone().isoformat(timespec="seconds")
     settings = session.settings
-    print(f"username: {me.username}")
-    print(f"sub: {me.sub}")
+    print(f"username: {shown(me.username)}")
+    print(f"sub: {shown(me.sub)}")
     print(f"pool: {settings.user_pool_id} ({settings.region})")
     print(f"client: {settings.client_id}")
     if me.groups:
-        print(f"groups: {', '.join(me.groups)}")
+        print(f"groups: {shown(', '.join(me.groups))}")
     print(f"access token expires: {expires}")
     if args.verify:
         url = tokens.jwks_url(settings.region, settings.user_pool_id, settings.endpoint_url)
@@ -234,11 +242,12 @@ def whoami(args: argparse.Namespace, session: Session) -> int:
 def get(args: argparse.Namespace, session: Session) -> int:
     user = signed_in(session).get_user()
     if args.json:
-        print(json.dumps(user.attributes, indent=2, ensure_ascii=False))
+        print(json_text(user.attributes))
     else:
-        width = max((len(name) for name in user.attributes), default=0)
+        names = {name: shown(name) for name in user.attributes}
+        width = max((len(name) for name in names.values()), default=0)
         for name, value in user.attributes.items():
-            print(f"{name:<{width}}  {value}")
+            print(f"{names[name]:<{width}}  {shown(value)}")
     return 0
 
 
@@ -262,17 +271,20 @@ def set_attributes(args: argparse.Namespace, session: Session) -> int:
     if not draft.dirty:
         print("Nothing to change: the attributes already have those values.")
         return 0
-    deliveries = session.update_attributes(draft.payload())
+    saved = session.save(draft.payload())
+    deliveries = saved.deliveries
     waiting = {delivery.attribute for delivery in deliveries}
     for change in draft.changes():
         after = " (needs verification)" if change.name in waiting else ""
-        print(f"sent {change.describe()}{after}")
+        print(f"sent {shown(change.describe())}{after}")
+    if saved.reply_lost:
+        say("Cognito's answer was lost, but it holds the new values: the change is saved.")
     for delivery in deliveries:
-        how = f" by {delivery.medium}" if delivery.medium else ""
-        where = f" to {delivery.destination}" if delivery.destination else ""
         print(
-            f"A code for {delivery.attribute} was sent{how}{where}; "
-            f"verify it with `cogtui verify {delivery.attribute} --code CODE`."
+            shown(
+                f"A code for {delivery.attribute} was sent{delivery.how_and_where()}; "
+                f"verify it with `cogtui verify {delivery.attribute} --code CODE`."
+            )
         )
     return 0
 
@@ -287,9 +299,7 @@ def verify(args: argparse.Namespace, session: Session) -> int:
     signed_in(session)
     if args.resend:
         delivery = session.send_code(args.attribute)
-        how = f" by {delivery.medium}" if delivery.medium else ""
-        where = f" to {delivery.destination}" if delivery.destination else ""
-        say(f"A new code for {args.attribute} was sent{how}{where}.")
+        say(f"A new code for {args.attribute} was sent{delivery.how_and_where()}.")
     elif not args.code:
         say(
             f"Enter the code sent for {args.attribute} "
@@ -304,8 +314,9 @@ def verify(args: argparse.Namespace, session: Session) -> int:
 def edit(args: argparse.Namespace, settings: config.Settings) -> int:
     from cogtui.app import CogtuiApp
 
-    CogtuiApp(settings).run()
-    return 0
+    app = CogtuiApp(settings)
+    app.run()  # a crash is told by the app itself, in one sentence
+    return app.return_code or 0
 
 
 COMMANDS = {
@@ -330,8 +341,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return edit(args, settings)
         return COMMANDS[args.command](args, open_session(settings))
     except CogtuiError as error:
-        print(f"cogtui: {error.message}", file=sys.stderr)
+        print(f"cogtui: {shown(error.message)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("cogtui: interrupted.", file=sys.stderr)
+        print("\ncogtui: interrupted.", file=sys.stderr)
         return 130
+    except Exception as error:  # the last resort: never a traceback, which may hold secrets
+        kind = type(error).__name__
+        print(f"cogtui: an unexpected error ({kind}) stopped the command.", file=sys.stderr)
+        return 1

@@ -14,8 +14,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,12 +51,23 @@ class CodeDelivery:
     destination: str
     medium: str
 
+    def how_and_where(self) -> str:
+        """ " by email to a***@e***.com", or as much of it as Cognito said."""
+        how = {"email": " by email", "sms": " by text message"}.get(self.medium, "")
+        return how + (f" to {self.destination}" if self.destination else "")
+
     @classmethod
-    def from_reply(cls, details: Mapping[str, str], attribute: str = "") -> CodeDelivery:
+    def from_reply(cls, details: object, attribute: str = "", where: str = "") -> CodeDelivery:
+        """From a CodeDeliveryDetails object, checked: every field is text if present."""
+        if not isinstance(details, dict):
+            raise not_understood(where or "Cognito")
+        found = {k: details.get(k, "") for k in ("AttributeName", "Destination", "DeliveryMedium")}
+        if not all(isinstance(value, str) for value in found.values()):
+            raise not_understood(where or "Cognito")
         return cls(
-            attribute=details.get("AttributeName") or attribute,
-            destination=details.get("Destination", ""),
-            medium=details.get("DeliveryMedium", "").lower(),
+            attribute=found["AttributeName"] or attribute,
+            destination=found["Destination"],
+            medium=found["DeliveryMedium"].lower(),
         )
 
 
@@ -88,6 +98,7 @@ class CognitoClient:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self._botocore: Any = None
+        self._urllib: Any = None
 
     @property
     def _client(self) -> Any:
@@ -103,12 +114,8 @@ class CognitoClient:
     # -- sign-in ---------------------------------------------------------------------
     def initiate_auth(self, flow: str, parameters: Mapping[str, str]) -> dict[str, Any]:
         operation = "RefreshTokenAuth" if flow == "REFRESH_TOKEN_AUTH" else "InitiateAuth"
-        with self._mapped(operation):
-            return dict(
-                self._client.initiate_auth(
-                    AuthFlow=flow, AuthParameters=dict(parameters), ClientId=self.client_id
-                )
-            )
+        request = {"AuthFlow": flow, "AuthParameters": dict(parameters), "ClientId": self.client_id}
+        return auth_reply(self._boto("initiate_auth", operation, request), self.where)
 
     def respond_to_auth_challenge(
         self, name: str, session: str | None, responses: Mapping[str, str]
@@ -120,30 +127,44 @@ class CognitoClient:
         }
         if session:
             request["Session"] = session
-        with self._mapped("RespondToAuthChallenge"):
-            return dict(self._client.respond_to_auth_challenge(**request))
+        reply = self._boto("respond_to_auth_challenge", "RespondToAuthChallenge", request)
+        return auth_reply(reply, self.where)
 
     def associate_software_token(self, session: str) -> tuple[str, str]:
         """Start TOTP setup during sign-in: returns (secret, new session)."""
-        with self._mapped("AssociateSoftwareToken"):
-            reply = self._client.associate_software_token(Session=session)
-        return reply["SecretCode"], reply.get("Session", session)
+        reply = self._boto(
+            "associate_software_token", "AssociateSoftwareToken", {"Session": session}
+        )
+        secret, new_session = reply.get("SecretCode"), reply.get("Session", session)
+        if not isinstance(secret, str) or not secret or not isinstance(new_session, str):
+            raise not_understood(self.where)
+        return secret, new_session
 
     def verify_software_token(self, session: str, code: str) -> str:
         """Finish TOTP setup during sign-in: returns the session for the MFA_SETUP answer."""
-        with self._mapped("VerifySoftwareToken"):
-            reply = self._client.verify_software_token(
-                Session=session, UserCode=code, FriendlyDeviceName="cogtui"
-            )
+        request = {"Session": session, "UserCode": code, "FriendlyDeviceName": "cogtui"}
+        reply = self._boto("verify_software_token", "VerifySoftwareToken", request)
         if reply.get("Status") not in (None, "SUCCESS"):
             raise errors.CodeMismatch("That code is not correct; check it and try again.")
-        return str(reply.get("Session", session))
+        new_session = reply.get("Session", session)
+        if not isinstance(new_session, str):
+            raise not_understood(self.where)
+        return new_session
 
     # -- the signed-in user -------------------------------------------------------------
     def get_user(self, access_token: str) -> User:
         reply = self._send("GetUser", {"AccessToken": access_token})
-        attributes = {item["Name"]: item.get("Value", "") for item in reply["UserAttributes"]}
-        return User(username=reply["Username"], attributes=attributes)
+        items, username = reply.get("UserAttributes"), reply.get("Username")
+        if not isinstance(username, str) or not isinstance(items, list):
+            raise not_understood(self.where)
+        attributes = {}
+        for item in items:
+            name = item.get("Name") if isinstance(item, dict) else None
+            value = item.get("Value", "") if isinstance(item, dict) else None
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise not_understood(self.where)
+            attributes[name] = value
+        return User(username=username, attributes=attributes)
 
     def update_user_attributes(
         self,
@@ -158,7 +179,10 @@ class CognitoClient:
         if client_metadata:
             request["ClientMetadata"] = dict(client_metadata)
         reply = self._send("UpdateUserAttributes", request, list(attributes))
-        return [CodeDelivery.from_reply(d) for d in reply.get("CodeDeliveryDetailsList") or []]
+        details = reply.get("CodeDeliveryDetailsList") or []
+        if not isinstance(details, list):
+            raise not_understood(self.where)
+        return [CodeDelivery.from_reply(d, where=self.where) for d in details]
 
     def get_user_attribute_verification_code(
         self,
@@ -170,7 +194,8 @@ class CognitoClient:
         if client_metadata:
             request["ClientMetadata"] = dict(client_metadata)
         reply = self._send("GetUserAttributeVerificationCode", request, [attribute])
-        return CodeDelivery.from_reply(reply.get("CodeDeliveryDetails") or {}, attribute)
+        details = reply.get("CodeDeliveryDetails") or {}
+        return CodeDelivery.from_reply(details, attribute, where=self.where)
 
     def verify_user_attribute(self, access_token: str, attribute: str, code: str) -> None:
         request = {"AccessToken": access_token, "AttributeName": attribute, "Code": code}
@@ -179,7 +204,14 @@ class CognitoClient:
     def global_sign_out(self, access_token: str) -> None:
         self._send("GlobalSignOut", {"AccessToken": access_token})
 
-    # -- the JSON lane ------------------------------------------------------------------
+    def revoke_token(self, refresh_token: str, client_secret: str | None = None) -> None:
+        """Revoke a refresh token and the access tokens made from it."""
+        request = {"Token": refresh_token, "ClientId": self.client_id}
+        if client_secret:
+            request["ClientSecret"] = client_secret
+        self._send("RevokeToken", request)
+
+    # -- one transport contract: timeouts, TLS trust, proxies, retries, one error net ------
     @property
     def url(self) -> str:
         if self.endpoint_url:
@@ -187,22 +219,28 @@ class CognitoClient:
         domain = "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
         return f"https://cognito-idp.{self.region}.{domain}/"
 
-    def _send(
-        self, operation: str, request: Mapping[str, Any], attributes: Sequence[str] = ()
-    ) -> dict[str, Any]:
-        """One unsigned request, retried like botocore's standard mode retries."""
+    def _attempts(self, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Retry like botocore's standard mode: throttling, 5xx and transport failures,
+        with jittered back-off. Both lanes use it (botocore's own retries are off)."""
         for attempt in range(1, self.max_attempts + 1):
             try:
-                return self._post(operation, request, attributes)
+                return send()
             except RetryableError as error:
                 if attempt == self.max_attempts:
                     raise error.cause from None
-                time.sleep(random.uniform(0, min(20.0, 2.0**attempt)))  # jittered back-off
+                time.sleep(random.uniform(0, min(20.0, 2.0**attempt)))
         raise AssertionError("unreachable")
+
+    def _send(
+        self, operation: str, request: Mapping[str, Any], attributes: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """One unsigned JSON POST over the standard library, retried."""
+        return self._attempts(lambda: self._post(operation, request, attributes))
 
     def _post(
         self, operation: str, request: Mapping[str, Any], attributes: Sequence[str]
     ) -> dict[str, Any]:
+        import http.client
         import urllib.error
         import urllib.request
 
@@ -217,34 +255,194 @@ class CognitoClient:
             method="POST",
         )
         try:
-            # One timeout covers connecting and reading: urllib has no separate connect one.
-            with urllib.request.urlopen(http_request, timeout=self.read_timeout) as answer:
+            with self._opener().open(http_request, timeout=self.read_timeout) as answer:
                 body = answer.read()
         except urllib.error.HTTPError as failure:
-            reply = error_reply(failure.code, failure.headers, failure.read())
-            error = map_client_error(reply, operation, attributes)
-            if failure.code in RETRY_STATUSES or error.code in RETRY_CODES:
-                raise RetryableError(error) from None
-            raise error from None
-        except (urllib.error.URLError, OSError) as failure:
+            try:
+                error_body = failure.read()
+            except (OSError, http.client.HTTPException):
+                error_body = b""
+            reply = error_reply(failure.code, dict(failure.headers.items()), error_body)
+            raise self._failure(
+                map_client_error(reply, operation, attributes), failure.code
+            ) from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as failure:
+            # ValueError: urllib's word for a URL it cannot use.
             reason = getattr(failure, "reason", failure)
             raise RetryableError(map_transport_error(reason, self.where)) from None
-        try:
-            return dict(json.loads(body or b"{}"))
-        except ValueError:
-            raise errors.NetworkError(NOT_UNDERSTOOD.format(where=self.where), "") from None
+        return json_reply(body, self.where)
 
-    # -- errors -------------------------------------------------------------------------
-    @contextmanager
-    def _mapped(self, operation: str, attributes: Sequence[str] = ()) -> Iterator[None]:
+    def _failure(self, error: errors.CognitoError, status: int) -> Exception:
+        """The error as is, or wrapped as worth another attempt."""
+        if isinstance(error, errors.Unsupported) and is_loopback(self.endpoint_url):
+            return error  # an emulator's answer for an operation it lacks: asking again is no use
+        if status in RETRY_STATUSES or error.code in RETRY_CODES:
+            return RetryableError(error)
+        return error
+
+    def _opener(self) -> Any:
+        """urllib's opener with separate connect and read timeouts and botocore's trust."""
+        if self._urllib is None:
+            self._urllib = opener(self.connect_timeout, self.read_timeout, self.url)
+        return self._urllib
+
+    def _boto(self, method: str, operation: str, request: Mapping[str, Any]) -> dict[str, Any]:
+        """One botocore call (the sign-in calls), retried and mapped like the JSON lane."""
         from botocore.exceptions import BotoCoreError, ClientError
 
+        def send() -> dict[str, Any]:
+            try:
+                reply = getattr(self._client, method)(**request)
+            except ClientError as error:
+                status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+                raise self._failure(map_client_error(error.response, operation), status) from None
+            except BotoCoreError as error:
+                mapped = map_transport_error(error, self.where)
+                if mapped.message.startswith(NOT_UNDERSTOOD.format(where=self.where)):
+                    raise mapped from None
+                raise RetryableError(mapped) from None
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+                raise not_understood(self.where) from None  # botocore choked on the reply
+            if not isinstance(reply, dict):
+                raise not_understood(self.where)
+            return reply
+
+        return self._attempts(send)
+
+
+class EmulatorAdmin:
+    """The admin API of a local emulator, signed with made-up keys: only the demo uses it,
+    to seed its pool (cogtui itself never makes an admin call)."""
+
+    def __init__(self, endpoint_url: str, region: str, credentials: Mapping[str, str]) -> None:
+        from botocore.config import Config
+        from botocore.session import get_session
+
+        self.where = endpoint_url
+        config = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=20)
+        self._client = get_session().create_client(
+            "cognito-idp",
+            region_name=region,
+            endpoint_url=endpoint_url,
+            config=config,
+            **credentials,
+        )
+
+    def call(self, method: str, **request: Any) -> dict[str, Any]:
+        """One admin call; failures are domain errors with our sentences."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        operation = "".join(part.title() for part in method.split("_"))
         try:
-            yield
+            return dict(getattr(self._client, method)(**request))
         except ClientError as error:
-            raise map_client_error(error.response, operation, attributes) from None
+            raise map_client_error(error.response, operation) from None
         except BotoCoreError as error:
             raise map_transport_error(error, self.where) from None
+
+
+def opener(connect_timeout: float, read_timeout: float, url: str) -> Any:
+    """A urllib opener: connect and read timed apart, proxies from the environment (as
+    botocore reads them), and for https the CA bundle botocore would use."""
+    import http.client
+    import urllib.request
+
+    class Timed(http.client.HTTPConnection):
+        def connect(self) -> None:
+            self.timeout = connect_timeout
+            super().connect()
+            self.sock.settimeout(read_timeout)
+
+    class TimedHTTPS(Timed, http.client.HTTPSConnection):
+        pass
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req: Any) -> Any:
+            return self.do_open(Timed, req)
+
+    handlers: list[Any] = [HTTPHandler()]
+    if url.startswith("https:"):
+        import ssl
+
+        context = ssl.create_default_context(cafile=ca_bundle())
+
+        class HTTPSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req: Any) -> Any:
+                return self.do_open(TimedHTTPS, req, context=context)
+
+        handlers.append(HTTPSHandler(context=context))
+    return urllib.request.build_opener(*handlers)
+
+
+def ca_bundle() -> str | None:
+    """AWS_CA_BUNDLE, else what botocore trusts: certifi's bundle, else its own cacert.pem."""
+    if os.environ.get("AWS_CA_BUNDLE"):
+        return os.environ["AWS_CA_BUNDLE"]
+    try:
+        import certifi
+
+        return str(certifi.where())
+    except ImportError:
+        pass
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")  # found without importing botocore
+    if spec and spec.origin:
+        bundle = os.path.join(os.path.dirname(spec.origin), "cacert.pem")
+        if os.path.exists(bundle):
+            return bundle
+    return None
+
+
+def json_reply(body: bytes, where: str) -> dict[str, Any]:
+    """A 200 reply's JSON object; anything else (empty, truncated, not UTF-8) is refused."""
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:  # UnicodeDecodeError is one too
+        raise not_understood(where) from None
+    if not isinstance(parsed, dict):
+        raise not_understood(where)
+    return parsed
+
+
+def auth_reply(reply: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A sign-in reply, checked: tokens or a challenge, each of the types AWS sends."""
+    result = reply.get("AuthenticationResult")
+    if result is not None:
+        tokens = (
+            (result.get("IdToken"), result.get("AccessToken")) if isinstance(result, dict) else ()
+        )
+        if not tokens or not all(isinstance(token, str) and token for token in tokens):
+            raise not_understood(where)
+        refresh = result.get("RefreshToken")
+        if refresh is not None and not isinstance(refresh, str):
+            raise not_understood(where)
+        return dict(reply)
+    parameters = reply.get("ChallengeParameters") or {}
+    session = reply.get("Session")
+    if (
+        not isinstance(reply.get("ChallengeName"), str)
+        or not isinstance(parameters, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in parameters.items())
+        or (session is not None and not isinstance(session, str))
+    ):
+        raise not_understood(where)
+    return dict(reply)
+
+
+def not_understood(where: str) -> errors.NetworkError:
+    return errors.NetworkError(NOT_UNDERSTOOD.format(where=where), "")
+
+
+def is_loopback(endpoint_url: str | None) -> bool:
+    """Whether the endpoint is on this machine (a local emulator)."""
+    from urllib.parse import urlparse
+
+    try:
+        host = urlparse(endpoint_url or "").hostname or ""
+    except ValueError:
+        return False
+    return host == "localhost" or host.startswith("127.") or host == "::1"
 
 
 def botocore_client(cognito: CognitoClient) -> Any:
@@ -260,8 +458,7 @@ def botocore_client(cognito: CognitoClient) -> Any:
         logging.getLogger(name).setLevel(logging.WARNING)
     config = Config(
         signature_version=UNSIGNED,
-        # botocore's "max_attempts" counts retries; "total_max_attempts" counts requests.
-        retries={"mode": "standard", "total_max_attempts": cognito.max_attempts},
+        retries={"mode": "standard", "total_max_attempts": 1},  # `_attempts` retries
         connect_timeout=cognito.connect_timeout,
         read_timeout=cognito.read_timeout,
         user_agent_extra="cogtui",
@@ -276,6 +473,7 @@ def botocore_client(cognito: CognitoClient) -> Any:
         region_name=cognito.region,
         endpoint_url=cognito.endpoint_url,
         config=config,
+        verify=ca_bundle(),
     )
 
 
@@ -345,6 +543,12 @@ def _not_authorized(message: str, operation: str, attributes: Sequence[str]) -> 
         )
     if "disabled" in lowered:
         return errors.CognitoError("This user is disabled in the pool.", code)
+    if "attempts exceeded" in lowered:  # a lockout, not a typo
+        return errors.TooManyAttempts(
+            "Too many failed sign-in attempts: Cognito has locked this account for a while; "
+            "wait, then try again.",
+            code,
+        )
     if operation in SIGN_IN_OPERATIONS:
         if "session" in lowered:  # the challenge session expired or was used up
             return errors.CodeExpired("This sign-in attempt has expired; sign in again.", code)

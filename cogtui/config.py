@@ -31,6 +31,8 @@ class Settings:
     auth_flow: str = "srp"
     use_keyring: bool = True
     client_metadata: Mapping[str, str] = field(default_factory=dict)
+    connect_timeout: float = 5.0  # seconds (COGTUI_CONNECT_TIMEOUT)
+    read_timeout: float = 20.0  # seconds (COGTUI_READ_TIMEOUT)
 
 
 def config_path() -> Path:
@@ -51,6 +53,13 @@ def load_profiles(path: Path) -> dict[str, dict[str, str]]:
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict) or not all(isinstance(p, dict) for p in profiles.values()):
         raise ConfigError(f"The config file {path} must hold profiles as [profiles.NAME] tables.")
+    for name, profile in profiles.items():
+        for key, value in profile.items():
+            if not isinstance(value, str):
+                raise ConfigError(
+                    f"In the config file {path}, {key} of profile {name!r} must be a quoted "
+                    f'string, such as {key} = "...".'
+                )
     return profiles
 
 
@@ -61,8 +70,10 @@ def read_amplify_outputs(path: str | Path) -> dict[str, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"The Amplify outputs file {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise ConfigError(f"The Amplify outputs file {path} is not valid JSON.") from None
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON, or a NUL in the path
+        raise ConfigError(
+            f"The Amplify outputs file {path} is not valid JSON (or cannot be read)."
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"The Amplify outputs file {path} does not hold a JSON object.")
     auth = data.get("auth")
@@ -136,7 +147,7 @@ def resolve(
     if not client_id:
         raise missing("client_id")
     endpoint_url = pick("endpoint_url")
-    if endpoint_url and not re.match(r"^https?://[^\s/]+", endpoint_url):
+    if endpoint_url and not _usable_url(endpoint_url):
         raise ConfigError(
             f"The endpoint URL {endpoint_url!r} is malformed: it must start with http:// or "
             f"https:// ({where_to_set('endpoint_url')})."
@@ -153,6 +164,10 @@ def resolve(
     auth_flow = str(extra.pop("auth_flow", None) or profile.get("auth_flow") or "srp")
     if auth_flow not in ("srp", "password"):
         raise ConfigError(f"The auth flow {auth_flow!r} is unknown: use srp or password.")
+    connect_timeout, read_timeout = (
+        _seconds(environ, variable, default)
+        for variable, default in (("COGTUI_CONNECT_TIMEOUT", 5.0), ("COGTUI_READ_TIMEOUT", 20.0))
+    )
     return Settings(
         user_pool_id=user_pool_id,
         client_id=client_id,
@@ -160,5 +175,33 @@ def resolve(
         endpoint_url=endpoint_url,
         profile=profile_name,
         auth_flow=auth_flow,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
         **extra,  # type: ignore[arg-type]
     )
+
+
+def _usable_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    if not re.match(r"^https?://[^\s/]+", url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return bool(parts.hostname)
+
+
+def _seconds(environ: Mapping[str, str], variable: str, default: float) -> float:
+    text = environ.get(variable)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 600:
+        raise ConfigError(f"{variable} must be a number of seconds from 0 to 600, not {text!r}.")
+    return value

@@ -17,10 +17,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
+from cogtui.cognito import EmulatorAdmin
 from cogtui.config import Settings
-from cogtui.errors import CogtuiError, ConfigError, UsageError
+from cogtui.errors import CognitoError, CogtuiError, ConfigError, NetworkError, UsageError
 from cogtui.session import Session
 from cogtui.vault import MemoryStore, Vault
 
@@ -93,38 +93,20 @@ class DemoPool:
         ]
 
 
-def admin_client(endpoint_url: str, region: str = DEMO_REGION) -> Any:
-    """A signed client for the emulator's admin API (seeding only; cogtui never uses one)."""
-    from botocore.config import Config
-    from botocore.session import get_session
-
-    return get_session().create_client(
-        "cognito-idp",
-        region_name=region,
-        endpoint_url=endpoint_url,
-        config=Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=20),
-        **EMULATOR_CREDENTIALS,
-    )
-
-
 def seed(endpoint_url: str, region: str = DEMO_REGION) -> DemoPool:
     """Create a pool, an app client and the demo user on the emulator at `endpoint_url`."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from cogtui.cognito import map_client_error, map_transport_error
-
-    admin = admin_client(endpoint_url, region)
-    operation = "CreateUserPool"
+    admin = EmulatorAdmin(endpoint_url, region, EMULATOR_CREDENTIALS)
     try:
-        pool = admin.create_user_pool(
+        pool = admin.call(
+            "create_user_pool",
             PoolName=f"cogtui-demo-{uuid.uuid4().hex[:6]}",
             Schema=SCHEMA,
             # cognito-local makes every pool sign in by email unless told otherwise.
             UsernameAttributes=[],
             AutoVerifiedAttributes=["email"],
         )["UserPool"]
-        operation = "CreateUserPoolClient"
-        client = admin.create_user_pool_client(
+        client = admin.call(
+            "create_user_pool_client",
             UserPoolId=pool["Id"],
             ClientName="cogtui-demo",
             ExplicitAuthFlows=AUTH_FLOWS,
@@ -133,23 +115,25 @@ def seed(endpoint_url: str, region: str = DEMO_REGION) -> DemoPool:
         # email address is the username.
         by_email = "email" in (pool.get("UsernameAttributes") or [])
         username = DEMO_PROFILE["email"] if by_email else DEMO_USERNAME
-        operation = "AdminCreateUser"
-        admin.admin_create_user(
+        admin.call(
+            "admin_create_user",
             UserPoolId=pool["Id"],
             Username=username,
             UserAttributes=[{"Name": n, "Value": v} for n, v in DEMO_PROFILE.items()],
             MessageAction="SUPPRESS",
         )
-        operation = "AdminSetUserPassword"
-        admin.admin_set_user_password(
-            UserPoolId=pool["Id"], Username=username, Password=DEMO_PASSWORD, Permanent=True
+        admin.call(
+            "admin_set_user_password",
+            UserPoolId=pool["Id"],
+            Username=username,
+            Password=DEMO_PASSWORD,
+            Permanent=True,
         )
-    except ClientError as error:
-        reason = map_client_error(error.response, operation).message
+    except NetworkError:
+        raise
+    except CognitoError as error:
         where = f"The demo user could not be created at {endpoint_url}"
-        raise CogtuiError(f"{where}: {reason}") from None
-    except BotoCoreError as error:
-        raise map_transport_error(error, endpoint_url) from None
+        raise CogtuiError(f"{where}: {error.message}") from None
     return DemoPool(endpoint_url, pool["Id"], client["ClientId"], username, region=region)
 
 

@@ -7,7 +7,7 @@ diff of its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -86,7 +86,7 @@ def _is_date(value: str) -> bool:
     return True
 
 
-CHECKS = {
+CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
     "email": (
         lambda v: re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v) is not None,
         "an email address looks like name@example.com",
@@ -140,6 +140,21 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """An attribute the draft changes that was also changed elsewhere since it was loaded."""
+
+    name: str
+    loaded: str | None  # what the draft was loaded with (None: there was none)
+    theirs: str | None  # what Cognito holds now (None: there is none)
+    mine: str  # the draft's value ("" clears)
+
+
+def applied(changes: Mapping[str, str], attributes: Mapping[str, str]) -> bool:
+    """Whether Cognito's attributes hold every one of these changes (a clear: no value)."""
+    return all(attributes.get(name, "") == value for name, value in changes.items())
+
+
+@dataclass(frozen=True)
 class Row:
     """One line of the attribute table."""
 
@@ -178,6 +193,18 @@ class Draft:
             verified = self.original.get(VERIFIED_BY.get(name, ""), "") == "true"
             if self.original.get(name) == value and verified:
                 del self.pending[name]
+
+    def rebase(self, current: Mapping[str, str]) -> list[Conflict]:
+        """Take Cognito's attributes as they are now, keeping the edits; returns the edited
+        attributes that were changed elsewhere since the draft was loaded. (Attributes the
+        draft does not touch need nothing: a save sends only the draft's changes.)"""
+        loaded = self.original
+        self.load(current)
+        return [
+            Conflict(name, loaded.get(name), current.get(name), mine)
+            for name, mine in self.edits.items()
+            if current.get(name) != loaded.get(name)
+        ]
 
     # -- editing ------------------------------------------------------------------------
     def value(self, name: str) -> str:

@@ -7,12 +7,14 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from cogtui import errors, tokens
 from cogtui.config import Settings
+from cogtui.profile import applied
 from cogtui.vault import Tokens, Vault
 
 if TYPE_CHECKING:
@@ -52,14 +54,6 @@ def parse_list(value: str | None) -> list[str]:
     return [str(item) for item in parsed] if isinstance(parsed, list | tuple) else []
 
 
-def is_loopback(endpoint_url: str | None) -> bool:
-    """Whether the endpoint is on this machine (a local emulator)."""
-    from urllib.parse import urlparse
-
-    host = urlparse(endpoint_url or "").hostname or ""
-    return host == "localhost" or host.startswith("127.") or host == "::1"
-
-
 @dataclass(frozen=True)
 class SignedIn:
     """Sign-in finished; the tokens are in the vault."""
@@ -72,10 +66,11 @@ class Challenge:
     """Cognito wants one more answer before it hands out tokens."""
 
     name: str
-    session: str | None
+    session: str | None = field(repr=False)
     username: str  # the name Cognito wants back in USERNAME (never an alias)
-    parameters: Mapping[str, str] = field(default_factory=dict)
-    secret_code: str | None = None  # MFA_SETUP: the TOTP secret for the authenticator app
+    # SRP's SECRET_BLOCK is among the parameters; the session and the TOTP secret are secrets.
+    parameters: Mapping[str, str] = field(default_factory=dict, repr=False)
+    secret_code: str | None = field(default=None, repr=False)  # MFA_SETUP: the TOTP secret
 
     @property
     def required_attributes(self) -> list[str]:
@@ -111,6 +106,16 @@ class Challenge:
 Outcome = SignedIn | Challenge
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A save that Cognito took, and the attributes it holds now (None: reloading failed)."""
+
+    deliveries: list[CodeDelivery]
+    user: User | None
+    reply_lost: bool = False  # the answer never came, but Cognito holds the changes
+    reload_problem: str | None = None
+
+
 class Session:
     """One user of one app client: sign-in, stored tokens, refresh, and authorised calls."""
 
@@ -124,13 +129,12 @@ class Session:
         self.settings = settings
         self.vault = vault
         self._cognito = cognito
-        # An emulator on this machine answers an operation it lacks with HTTP 500, which
-        # botocore retries with back-off for seconds before the user hears why; AWS's 500s
-        # are worth retrying.
-        local = is_loopback(settings.endpoint_url)
-        self._max_attempts = max_attempts or (1 if local else 3)
+        self._max_attempts = max_attempts or 3
         self.username: str | None = None
         self._tokens: Tokens | None = None
+        self._lock = threading.RLock()  # the token state: read and written by workers
+        self._refreshing = threading.Lock()  # one refresh at a time
+        self._generation = 0  # bumped by every sign-out
 
     @property
     def cognito(self) -> CognitoClient:
@@ -140,7 +144,12 @@ class Session:
 
             s = self.settings
             self._cognito = CognitoClient(
-                s.region, s.client_id, s.endpoint_url, max_attempts=self._max_attempts
+                s.region,
+                s.client_id,
+                s.endpoint_url,
+                max_attempts=self._max_attempts,
+                connect_timeout=s.connect_timeout,
+                read_timeout=s.read_timeout,
             )
         return self._cognito
 
@@ -238,16 +247,20 @@ class Session:
             challenge.name, session, challenge.username, challenge.parameters, secret_code=secret
         )
 
-    def _keep(self, found: Tokens) -> None:
-        """Make these the session's tokens and store them."""
+    def _keep(self, found: Tokens, generation: int | None = None) -> None:
+        """Make these the session's tokens and store them (unless a sign-out came since
+        `generation`: then they are dropped, never written back)."""
         problem = tokens.mismatch(found, self.settings.user_pool_id, self.settings.client_id)
         if problem:
             raise errors.CognitoError(f"Cognito's answer cannot be used: {problem}.")
-        if self._tokens and not found.refresh_token:  # a refresh does not return a new one
-            found = Tokens(found.id_token, found.access_token, self._tokens.refresh_token)
-        self._tokens = found
-        self.username = tokens.identity(found).username
-        self.vault.save_tokens(self.username, found)
+        with self._lock:
+            if generation is not None and generation != self._generation:
+                raise errors.NotSignedIn("You signed out while the session was being renewed.")
+            if self._tokens and not found.refresh_token:  # a refresh brings no new one
+                found = Tokens(found.id_token, found.access_token, self._tokens.refresh_token)
+            self._tokens = found
+            self.username = tokens.identity(found).username
+            self.vault.save_tokens(self.username, found)
 
     # -- stored tokens ---------------------------------------------------------------------
     def resume(self) -> bool:
@@ -258,72 +271,129 @@ class Session:
             return False
         if tokens.mismatch(stored, self.settings.user_pool_id, self.settings.client_id):
             return False  # never send tokens of another pool or client
-        self.username, self._tokens = user, stored
+        with self._lock:
+            self.username, self._tokens = user, stored
         try:
             self.access_token()
-        except errors.SessionExpired:
+        except (errors.SessionExpired, errors.NotSignedIn):
             return False
         return True
 
     def identity(self) -> tokens.Identity:
-        if not self._tokens:
-            raise errors.NotSignedIn("Nobody is signed in; run `cogtui login` first.")
-        return tokens.identity(self._tokens)
+        return tokens.identity(self._current())
 
     @property
     def id_token(self) -> str | None:
-        return self._tokens.id_token if self._tokens else None
+        with self._lock:
+            return self._tokens.id_token if self._tokens else None
+
+    def _current(self) -> Tokens:
+        with self._lock:
+            if not self._tokens:
+                raise errors.NotSignedIn("Nobody is signed in; run `cogtui login` first.")
+            return self._tokens
 
     def access_token(self) -> str:
         """A fresh access token, refreshed first when it expires within a minute."""
-        if not self._tokens:
-            raise errors.NotSignedIn("Nobody is signed in; run `cogtui login` first.")
-        if tokens.identity(self._tokens).expires_soon():
-            self.refresh()
-        return self._tokens.access_token
+        current = self._current()
+        if tokens.identity(current).expires_soon():
+            self.refresh(stale=current)
+        return self._current().access_token
 
-    def refresh(self) -> None:
-        """Trade the refresh token for new tokens; a dead refresh token ends the session."""
-        if not self._tokens or not self.username:
-            raise errors.NotSignedIn("Nobody is signed in; run `cogtui login` first.")
-        refresh_token = self._tokens.refresh_token or self.vault.refresh_token(self.username)
-        if not refresh_token:
-            self._end_session()
-        self._tokens = replace(self._tokens, refresh_token=refresh_token)
-        # For REFRESH_TOKEN_AUTH the hash takes the username in the token, never an alias.
-        parameters = self._with_secret(self.username, {"REFRESH_TOKEN": refresh_token or ""})
-        try:
-            reply = self.cognito.initiate_auth("REFRESH_TOKEN_AUTH", parameters)
-        except (errors.SessionExpired, errors.WrongCredentials):
-            self._end_session()
-        self._outcome(reply, self.username)
+    def refresh(self, stale: Tokens | None = None) -> None:
+        """Trade the refresh token for new tokens; a dead refresh token ends the session.
 
-    def _end_session(self) -> None:
-        if self.username:
-            self.vault.forget(self.username)
-        self._tokens = None
+        One refresh at a time: a caller that waited for another's refresh of the same
+        `stale` tokens uses its result. A sign-out meanwhile wins: the new tokens are dropped.
+        """
+        with self._refreshing:
+            with self._lock:
+                current, username, generation = self._tokens, self.username, self._generation
+            if not current or not username:
+                raise errors.NotSignedIn("Nobody is signed in; run `cogtui login` first.")
+            if stale is not None and current is not stale:
+                return  # renewed by another caller while this one waited
+            refresh_token = current.refresh_token or self.vault.refresh_token(username)
+            if not refresh_token:
+                self._end_session(generation)
+            with self._lock:
+                if generation == self._generation and self._tokens is current:
+                    self._tokens = replace(current, refresh_token=refresh_token)
+            # For REFRESH_TOKEN_AUTH the hash takes the username in the token, never an alias.
+            parameters = self._with_secret(username, {"REFRESH_TOKEN": refresh_token or ""})
+            try:
+                reply = self.cognito.initiate_auth("REFRESH_TOKEN_AUTH", parameters)
+            except (errors.SessionExpired, errors.WrongCredentials):
+                self._end_session(generation)
+            result = reply.get("AuthenticationResult")
+            if not result:
+                raise errors.CognitoError(
+                    "Cognito answered a refresh with a challenge; sign in again."
+                )
+            found = Tokens(result["IdToken"], result["AccessToken"], result.get("RefreshToken"))
+            self._keep(found, generation)
+
+    def _end_session(self, generation: int | None = None) -> NoReturn:
+        with self._lock:
+            if generation is None or generation == self._generation:
+                if self.username:
+                    self.vault.forget(self.username)
+                self._tokens = None
         raise errors.SessionExpired("Your session has ended; sign in again.")
 
     def call(self, request: Callable[[str], T]) -> T:
         """Run a request with a fresh access token; refresh and retry once if it is refused."""
         token = self.access_token()
+        used = self._current()
         try:
             return request(token)
         except errors.SessionExpired:
-            self.refresh()
+            self.refresh(stale=used)
             return request(self.access_token())
 
-    def sign_out(self, everywhere: bool = False) -> None:
-        """Forget the tokens (after GlobalSignOut when `everywhere`)."""
+    def sign_out(self, everywhere: bool = False) -> str | None:
+        """Forget the tokens here, revoke the refresh token, or (`everywhere`) end every
+        session with GlobalSignOut. Returns a sentence when the server could not do its part.
+
+        The tokens here are removed whatever the server says; `everywhere` raises when
+        GlobalSignOut could not be sent or was refused.
+        """
         user = self.username or self.vault.current_user()
-        try:
-            if everywhere and (self._tokens or self.resume()):
+        failure: errors.CogtuiError | None = None
+        if everywhere:
+            try:
+                if self._tokens is None and not self.resume():
+                    raise errors.SessionExpired("the stored session has expired")
                 self.call(self.cognito.global_sign_out)
-        finally:  # the local sign-out happens even when the server refuses the global one
-            if user:
-                self.vault.forget(user)
+            except errors.CogtuiError as error:
+                failure = error
+        with self._lock:
+            held = self._tokens
+        refresh_token = held.refresh_token if held else None
+        if not refresh_token and user and not everywhere:
+            refresh_token = self.vault.refresh_token(user)
+        with self._lock:  # here first: a late refresh sees the new generation and drops
+            self._generation += 1
             self._tokens = None
             self.username = None
+            if user:
+                self.vault.forget(user)
+        if failure is not None:
+            reason = failure.message.rstrip(".")
+            raise errors.CognitoError(f"Signed out here, but not everywhere: {reason}.")
+        if everywhere or not refresh_token:
+            return None
+        try:
+            self.cognito.revoke_token(refresh_token, self.vault.client_secret())
+        except errors.Unsupported:
+            return (
+                "This server cannot revoke tokens (RevokeToken): the refresh token is removed "
+                "here but stays valid on the server until it expires."
+            )
+        except errors.CogtuiError as error:
+            reason = error.message.rstrip(".")
+            return f"The refresh token is removed here, but revoking it failed: {reason}."
+        return None
 
     # -- the signed-in user's profile -------------------------------------------------------
     def get_user(self) -> User:
@@ -334,6 +404,27 @@ class Session:
         return self.call(
             lambda token: self.cognito.update_user_attributes(token, changes, metadata)
         )
+
+    def save(self, changes: Mapping[str, str]) -> Saved:
+        """UpdateUserAttributes with `changes`, then what Cognito holds now.
+
+        When the answer is lost (the connection dropped, a reply that makes no sense), the
+        attributes are read again before anything is said: Cognito may have applied it.
+        """
+        try:
+            deliveries = self.update_attributes(changes)
+        except errors.NetworkError as lost:
+            try:
+                user = self.get_user()
+            except errors.CogtuiError:
+                raise lost from None
+            if not applied(changes, user.attributes):
+                raise
+            return Saved([], user, reply_lost=True)
+        try:
+            return Saved(deliveries, self.get_user())
+        except errors.CogtuiError as error:
+            return Saved(deliveries, None, reload_problem=error.message)
 
     def send_code(self, attribute: str) -> CodeDelivery:
         metadata = self.settings.client_metadata

@@ -19,6 +19,7 @@ from cogtui.errors import KeyringUnavailable
 
 SHARD_SIZE = 1000
 SHARD_HEADER = "cogtui-shards:v1"
+MAX_SHARDS = 16  # a token is under 16,000 characters; a header claiming more is corrupt
 TOKEN_KINDS = ("id_token", "access_token", "refresh_token")
 CURRENT_USER = "@current"
 CLIENT_SECRET = "@client-secret"
@@ -81,7 +82,7 @@ def system_store() -> SecretStore:
     usable = [b for b in backends if not isinstance(b, unusable) and not _is_plaintext(b)]
     if not usable:
         raise KeyringUnavailable(f"No keyring is available to keep your tokens: {FIX}.")
-    return backend
+    return backend  # type: ignore[return-value]
 
 
 # The backend keyring picks by default on each platform (KWallet outranks the Secret
@@ -174,14 +175,21 @@ class Vault:
 
     # -- sharding ---------------------------------------------------------------------
     def _get(self, key: str) -> str | None:
+        """The value, read whole or not at all: a corrupt entry reads as none."""
         head = self._call("get_password", key)
         if head is None or not head.startswith(SHARD_HEADER + ":"):
             return head
-        _, _, count, digest = head.split(":")
-        parts = [self._call("get_password", f"{key}#{i}") for i in range(int(count))]
-        if any(part is None for part in parts):
+        shape = _shards(head)
+        if shape is None:
             return None
-        value = "".join(parts)  # type: ignore[arg-type]
+        count, digest = shape
+        parts: list[str] = []
+        for i in range(count):
+            part = self._call("get_password", f"{key}#{i}")
+            if part is None:
+                return None
+            parts.append(part)
+        value = "".join(parts)
         return value if _digest(value) == digest else None
 
     def _put(self, key: str, value: str) -> None:
@@ -200,7 +208,8 @@ class Vault:
         if head is None:
             return
         if head.startswith(SHARD_HEADER + ":"):
-            for i in range(int(head.split(":")[2])):
+            count, _ = _shards(head) or (MAX_SHARDS, "")  # a corrupt header: every piece
+            for i in range(count):
                 self._remove(f"{key}#{i}")
         self._remove(key)
 
@@ -211,7 +220,7 @@ class Vault:
             self._call("delete_password", key)
 
     def _call(self, method: str, key: str, *value: str) -> str | None:
-        from keyring.errors import KeyringError, KeyringLocked, NoKeyringError, PasswordDeleteError
+        from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
 
         try:
             result: str | None = getattr(self.store, method)(self.service, key, *value)
@@ -224,9 +233,17 @@ class Vault:
             raise KeyringUnavailable(
                 f"No keyring is available to keep your tokens: {FIX}."
             ) from None
-        except (KeyringError, OSError, RuntimeError) as error:
+        except Exception as error:  # KeyringError, and D-Bus or OS errors a backend lets out
             name = type(error).__name__
             raise KeyringUnavailable(f"The keyring refused the request ({name}): {FIX}.") from None
+
+
+def _shards(head: str) -> tuple[int, str] | None:
+    """(count, digest) from a shard header, or None when it is corrupt or absurd."""
+    parts = head.split(":")
+    if len(parts) != 4 or not parts[2].isdigit() or not 0 < int(parts[2]) <= MAX_SHARDS:
+        return None
+    return int(parts[2]), parts[3]
 
 
 def _digest(value: str) -> str:

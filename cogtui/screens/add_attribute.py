@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
+from cogtui.display import shown
 from cogtui.errors import UsageError
 from cogtui.profile import STANDARD_ATTRIBUTES, attribute_name, problem_with
 from cogtui.widgets.field import Field
@@ -40,10 +41,10 @@ class AddAttributeModal(ModalScreen[tuple[str, str] | None]):
                 on_enter=self.name_given,
                 suggester=SuggestFromList(self.free, case_sensitive=False),
             )
-            yield Static("", id="name-note", classes="note")
+            yield Static("", id="name-note", classes="note", markup=False)
             yield Label("Value")
-            yield Input(placeholder="value", id="value")
-            yield Static("", id="value-note", classes="note")
+            yield Field(placeholder="value", id="value", on_enter=self.value_given)
+            yield Static("", id="value-note", classes="note", markup=False)
             yield Static(
                 "Enter moves on, then adds to the draft · Escape cancels", classes="dialog-keys"
             )
@@ -64,26 +65,25 @@ class AddAttributeModal(ModalScreen[tuple[str, str] | None]):
         note = problem if typed and problem else ""
         if name and name != typed:
             note = f"will be saved as {name}"
-        self.query_one("#name-note", Static).update(note)
+        self.query_one("#name-note", Static).update(shown(note))
         value = self.query_one("#value", Input).value
         value_problem = problem_with(name, value) if name else None
-        self.query_one("#value-note", Static).update(f"⚠ {value_problem}" if value_problem else "")
+        self.query_one("#value-note", Static).update(
+            shown(f"⚠ {value_problem}") if value_problem else ""
+        )
 
-    def name_given(self, _: str) -> None:
+    def name_given(self, typed: str) -> None:
         _, problem = self.name_and_problem()
         if problem:
-            self.query_one("#name-note", Static).update(f"⚠ {problem}")
+            self.query_one("#name-note", Static).update(shown(f"⚠ {problem}"))
             return
-        self.set_focus(self.query_one("#value", Input))  # now: the next key is for it
+        self.set_focus(self.query_one("#value", Field))  # now: the next key is for it
 
-    @on(Input.Submitted, "#value")
-    def value_given(self, event: Input.Submitted) -> None:
-        event.stop()
-        value = self.query_one("#value", Input).value
+    def value_given(self, value: str) -> None:
         _, problem = self.name_and_problem()
         if problem:
-            self.query_one("#name-note", Static).update(f"⚠ {problem}")
-            self.query_one("#name", Input).focus()
+            self.query_one("#name-note", Static).update(shown(f"⚠ {problem}"))
+            self.query_one("#name", Field).focus()
             return
         if not value:
             self.query_one("#value-note", Static).update("⚠ Type a value.")

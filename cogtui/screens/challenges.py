@@ -6,16 +6,19 @@ the sign-in screen sends the answer and shows the next challenge or the reason i
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cogtui.display import shown
 from cogtui.profile import problem_with
 from cogtui.session import MFA_LABELS, Challenge
+from cogtui.widgets.field import Field
 
 Answer = tuple[str, dict[str, str]] | None
 
@@ -35,18 +38,23 @@ class ChallengeModal(ModalScreen[Answer]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog challenge"):
             yield Label(self.TITLE_TEXT, classes="dialog-title")
-            yield Static(self.challenge.prompt, classes="dialog-text")
+            yield Static(shown(self.challenge.prompt), classes="dialog-text", markup=False)
             yield from self.fields()
-            yield Static(f"⚠ {self.problem}" if self.problem else "", classes="problem")
+            yield Static(
+                shown(f"⚠ {self.problem}") if self.problem else "", classes="problem", markup=False
+            )
             yield Static(self.KEYS, classes="dialog-keys")
 
     def fields(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
-        inputs = self.query(Input)
-        if inputs:
-            inputs.first().focus()
+        fields = self.query(Field)
+        if fields:
+            fields.first().focus()
+
+    def say(self, problem: str) -> None:
+        self.query_one(".problem", Static).update(shown(f"⚠ {problem}"))
 
 
 class ChallengeCodeModal(ChallengeModal):
@@ -55,15 +63,21 @@ class ChallengeCodeModal(ChallengeModal):
     TITLE_TEXT = "Sign-in code"
 
     def fields(self) -> ComposeResult:
-        yield Input(
-            placeholder="code", id="code", password=True, restrict=r"[0-9 ]*", max_length=10
+        yield Field(
+            placeholder="code",
+            id="code",
+            password=True,
+            secret=True,
+            restrict=r"[0-9 ]*",
+            max_length=10,
+            on_enter=self.given,
         )
 
-    @on(Input.Submitted, "#code")
-    def given(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip():
-            self.dismiss((event.value.replace(" ", ""), {}))
+    def given(self, value: str) -> None:
+        if value.strip():
+            self.dismiss((value.replace(" ", ""), {}))
+        else:
+            self.say("Type the code first.")
 
 
 class TotpSetupModal(ChallengeCodeModal):
@@ -75,7 +89,7 @@ class TotpSetupModal(ChallengeCodeModal):
         secret = self.challenge.secret_code or ""
         grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
         yield Static("Secret key (type it into the app, or paste it):", classes="muted")
-        yield Static(grouped, id="totp-secret", classes="secret")
+        yield Static(shown(grouped), id="totp-secret", classes="secret", markup=False)
         yield Label("Code shown by the app")
         yield from super().fields()
 
@@ -88,7 +102,7 @@ class MfaChoiceModal(ChallengeModal):
 
     def fields(self) -> ComposeResult:
         yield OptionList(
-            *[Option(MFA_LABELS.get(o, o), id=o) for o in self.challenge.mfa_options],
+            *[Option(shown(MFA_LABELS.get(o, o)), id=o) for o in self.challenge.mfa_options],
             id="mfa-options",
         )
 
@@ -109,41 +123,51 @@ class NewPasswordModal(ChallengeModal):
 
     def fields(self) -> ComposeResult:
         yield Label("New password")
-        yield Input(password=True, id="new-password", classes="field")
+        yield Field(password=True, secret=True, id="new-password", on_enter=self.submitted)
         yield Label("New password, again")
-        yield Input(password=True, id="new-password-again", classes="field")
-        for name in self.challenge.required_attributes:
-            yield Label(f"{name} (required by the pool)")
-            yield Input(id=f"attr-{name.replace(':', '-')}", name=name, classes="field attr")
+        yield Field(password=True, secret=True, id="new-password-again", on_enter=self.submitted)
+        for index, name in enumerate(self.challenge.required_attributes):
+            yield Label(Text(f"{shown(name)} (required by the pool)"))
+            yield Field(
+                id=f"attr-{index}",
+                name=name,
+                classes="attr",
+                on_enter=self.submitted,
+            )
 
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        fields = list(self.query(".field").results(Input))
+    def submitted(self, _: str) -> None:
+        """Enter: on to the next empty field, or, with every field filled, continue."""
+        fields = list(self.query(Field))
+        here = fields.index(self.focused) if self.focused in fields else -1
         empty = next((field for field in fields if not field.value), None)
-        if empty is not None and fields.index(empty) > fields.index(event.input):
+        if empty is not None and fields.index(empty) > here:
             empty.focus()
             return
         problem = self.check(fields)
         if problem:
-            self.query_one(".problem", Static).update(f"⚠ {problem}")
+            self.say(problem)
             return
         attributes = {field.name or "": field.value for field in fields if field.has_class("attr")}
         self.dismiss((fields[0].value, attributes))
 
-    @staticmethod
-    def check(fields: list[Input]) -> str | None:
+    def check(self, fields: list[Field]) -> str | None:
         password, again, *attributes = fields
         if not password.value:
+            password.focus()
             return "Type a new password."
         if password.value != again.value:
-            return "The two passwords differ."
+            password.value = again.value = ""  # neither is worth keeping: which is the typo?
+            password.focus()
+            return "The two passwords differ; type the new one twice again."
         for field in attributes:
+            name = field.name or ""
             if not field.value:
-                return f"The pool requires {field.name}."
-            problem = problem_with(field.name or "", field.value)
+                field.focus()
+                return f"The pool requires {name}."
+            problem = problem_with(name, field.value)
             if problem:
-                return f"{field.name}: {problem}."
+                field.focus()
+                return f"{name}: {problem}."
         return None
 
 
@@ -160,11 +184,18 @@ class ClientSecretModal(ModalScreen[str | None]):
                 "with your tokens, never in the config file.",
                 classes="dialog-text",
             )
-            yield Input(password=True, placeholder="client secret", id="client-secret")
+            yield Field(
+                password=True,
+                secret=True,
+                placeholder="client secret",
+                id="client-secret",
+                on_enter=self.given,
+            )
             yield Static("Enter continues · Escape cancels", classes="dialog-keys")
 
-    @on(Input.Submitted)
-    def given(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+    def on_mount(self) -> None:
+        self.query_one(Field).focus()
+
+    def given(self, value: str) -> None:
+        if value.strip():
+            self.dismiss(value.strip())

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cogtui.display import shown
 from cogtui.errors import CogtuiError, NotSignedIn, SessionExpired, UsageError
-from cogtui.profile import VERIFIED_BY, Draft, Row
+from cogtui.profile import VERIFIED_BY, Conflict, Draft, Row
 from cogtui.screens.add_attribute import AddAttributeModal
+from cogtui.screens.background import run_blocking
 from cogtui.screens.confirm import ConfirmModal, changes
 from cogtui.screens.review import ReviewModal
 from cogtui.screens.sign_in import SignInScreen
 from cogtui.screens.sign_out import SignOutModal
 from cogtui.screens.verify_code import VerifyCodeModal
-from cogtui.session import Session
+from cogtui.session import Saved, Session
 from cogtui.widgets.attribute_table import AttributeTable
 from cogtui.widgets.value_editor import ValueEditor
 
@@ -31,21 +33,22 @@ TYPING_KEYS_ACTIONS = {"sign_out", "quit", "move"}  # off while the editor is op
 
 
 def describe(row: Row, draft: Draft) -> str:
-    """One line under the table about the row under the cursor."""
-    old = draft.original.get(row.name)
+    """One line under the table about the row under the cursor, safe to show as text."""
+    name, old = shown(row.name), shown(repr(draft.original.get(row.name)))
     if row.read_only:
-        return f"{row.name} is read-only: only Cognito or an administrator sets it."
+        return f"{name} is read-only: only Cognito or an administrator sets it."
     lines = {
-        "cleared": f"{row.name} will be cleared when you save (was {old!r}) · u reverts",
-        "changed": f"{row.name} was {old!r} · u reverts",
-        "new": f"{row.name} is new · u takes it back",
-        "pending": f"{row.pending_value!r} waits for its verification code · v sends a new one",
-        "unverified": f"{row.name} is not verified · v sends a code",
-        "verified": f"{row.name} is verified",
+        "cleared": f"{name} will be cleared when you save (was {old}) · u reverts",
+        "changed": f"{name} was {old} · u reverts",
+        "new": f"{name} is new · u takes it back",
+        "pending": f"{shown(repr(row.pending_value))} waits for its verification code "
+        "· v sends a new one",
+        "unverified": f"{name} is not verified · v sends a code",
+        "verified": f"{name} is verified",
     }
-    text = lines.get(row.status, f"{row.name} · enter edits, x clears")
+    text = lines.get(row.status, f"{name} · enter edits, x clears")
     if row.problem:
-        text = f"⚠ {row.problem} · {text}"
+        text = f"⚠ {shown(row.problem)} · {text}"
     return text
 
 
@@ -93,13 +96,16 @@ class ProfileScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield AttributeTable(id="attributes")
-        yield Static("", id="row-detail")
+        yield Static("", id="row-detail", markup=False)
         yield ValueEditor(on_enter=self.keep_edit, id="editor")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.username} · {self.session.settings.user_pool_id}"
+        self.show_who()
         self.load()
+
+    def show_who(self) -> None:
+        self.sub_title = shown(f"{self.username} · {self.session.settings.user_pool_id}")
 
     # -- showing the draft -------------------------------------------------------------
     @property
@@ -185,6 +191,8 @@ class ProfileScreen(Screen[None]):
         self.close_editor()
         if name is None:
             return
+        if value == shown(self.draft.value(name)):
+            value = self.draft.value(name)  # untouched: the field showed its escapes
         try:
             self.draft.set(name, value)
         except UsageError as error:
@@ -253,21 +261,18 @@ class ProfileScreen(Screen[None]):
 
     def load(self) -> None:
         self.set_busy("Loading your attributes…")
-        self.fetch_user()
-
-    @work(thread=True, exclusive=True, group="cognito")
-    def fetch_user(self) -> None:
-        try:
-            user = self.session.get_user()
-        except CogtuiError as error:
-            self.app.call_from_thread(self.failed, error, "Loading your attributes failed")
-            return
-        self.app.call_from_thread(self.loaded, user)
+        run_blocking(
+            self,
+            "Loading your attributes",
+            self.session.get_user,
+            self.loaded,
+            lambda error: self.failed(error, "Loading your attributes failed"),
+        )
 
     def loaded(self, user: User) -> None:
         self.draft.load(user.attributes)
         self.username = user.username
-        self.sub_title = f"{user.username} · {self.session.settings.user_pool_id}"
+        self.show_who()
         self.set_busy(None)
         self.show_draft()
         self.table.focus()
@@ -313,35 +318,64 @@ class ProfileScreen(Screen[None]):
         if not self.draft.dirty:
             self.notify("Nothing to save: no attribute has changed.")
             return
-        self.app.push_screen(ReviewModal(self.draft.changes()), self.review_answered)
+        self.set_busy("Checking for changes made elsewhere…")
+        run_blocking(
+            self,
+            "Checking for changes made elsewhere",
+            self.session.get_user,
+            self.review,
+            lambda error: self.failed(error, "Not saved; your edits are kept"),
+        )
 
-    def review_answered(self, confirmed: bool | None) -> None:
-        if confirmed:
-            count = len(self.draft.payload())
-            self.set_busy(f"Saving {changes(count)}…")
-            self.save(self.draft.payload())
-
-    @work(thread=True, exclusive=True, group="cognito")
-    def save(self, payload: dict[str, str]) -> None:
-        try:
-            deliveries = self.session.update_attributes(payload)
-        except CogtuiError as error:
-            self.app.call_from_thread(self.save_failed, error)
+    def review(self, user: User) -> None:
+        """The server's attributes now: the review shows what changed elsewhere too."""
+        self.set_busy(None)
+        conflicts = self.draft.rebase(user.attributes)
+        self.show_draft()
+        if not self.draft.dirty:
+            self.notify("Nothing to save: Cognito already holds these values.")
             return
-        self.app.call_from_thread(self.saved, deliveries)
-        try:
-            user = self.session.get_user()
-        except CogtuiError as error:
-            self.app.call_from_thread(self.failed, error, "Saved, but reloading failed")
-            return
-        self.app.call_from_thread(self.loaded, user)
-        self.app.call_from_thread(self.next_code)
+        review = ReviewModal(self.draft.changes(), conflicts)
+        self.app.push_screen(review, lambda answer: self.review_answered(answer, conflicts))
 
-    def saved(self, deliveries: list[CodeDelivery]) -> None:
+    def review_answered(self, answer: str | None, conflicts: list[Conflict]) -> None:
+        if answer == "theirs":
+            names = [conflict.name for conflict in conflicts]
+            for name in names:
+                self.draft.revert(name)
+            self.show_draft()
+            self.notify(shown(f"Kept the values saved elsewhere for {', '.join(names)}."))
+            return
+        if answer != "save":
+            return
+        payload = self.draft.payload()
+        self.set_busy(f"Saving {changes(len(payload))}…")
+        run_blocking(
+            self,
+            "Saving your changes",
+            lambda: self.session.save(payload),
+            self.saved,
+            self.save_failed,
+        )
+
+    def saved(self, result: Saved) -> None:
         count = len(self.draft.payload())
-        self.draft.saved(delivery.attribute for delivery in deliveries)
-        self.codes_to_enter = list(deliveries)
-        self.notify(f"Saved {changes(count)}.", severity="information")
+        self.draft.saved(delivery.attribute for delivery in result.deliveries)
+        self.codes_to_enter = list(result.deliveries)
+        if result.reply_lost:
+            self.notify(
+                f"Cognito's answer was lost, but it holds your {changes(count)}: saved.",
+                severity="information",
+            )
+        else:
+            self.notify(f"Saved {changes(count)}.", severity="information")
+        if result.user is None:
+            self.set_busy(None)
+            self.show_draft()
+            self.notify(f"Reloading failed: {result.reload_problem}", severity="warning")
+        else:
+            self.loaded(result.user)
+        self.next_code()
 
     def save_failed(self, error: CogtuiError) -> None:
         attribute = getattr(error, "attribute", None)
@@ -374,17 +408,15 @@ class ProfileScreen(Screen[None]):
     def action_verify(self) -> None:
         row = self.table.current_row
         if row is not None:
-            self.set_busy(f"Sending a verification code for {row.name}…")
-            self.send_code(row.name)
-
-    @work(thread=True, exclusive=True, group="cognito")
-    def send_code(self, attribute: str) -> None:
-        try:
-            delivery = self.session.send_code(attribute)
-        except CogtuiError as error:
-            self.app.call_from_thread(self.failed, error, "No code was sent")
-            return
-        self.app.call_from_thread(self.open_code_modal, delivery)
+            name = row.name
+            self.set_busy(shown(f"Sending a verification code for {name}…"))
+            run_blocking(
+                self,
+                "Sending a verification code",
+                lambda: self.session.send_code(name),
+                self.open_code_modal,
+                lambda error: self.failed(error, "No code was sent"),
+            )
 
     def open_code_modal(self, delivery: CodeDelivery) -> None:
         self.set_busy(None)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Header, Label, Static
 
+from cogtui.display import shown
 from cogtui.errors import ClientSecretRequired, CodeMismatch, CogtuiError
+from cogtui.screens.background import cancel, run_blocking
 from cogtui.screens.challenges import (
     ChallengeCodeModal,
     ClientSecretModal,
@@ -26,7 +29,10 @@ from cogtui.widgets.field import Field
 class SignInScreen(Screen[str | None]):
     """Dismisses with the username once Cognito hands out tokens."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", key_display="^q", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", "Quit", key_display="^q", priority=True),
+        Binding("escape", "stop", "Stop signing in", show=False),
+    ]
 
     def __init__(
         self,
@@ -53,32 +59,42 @@ class SignInScreen(Screen[str | None]):
         with Center(), Vertical(id="sign-in", classes="form"):
             yield Label("Sign in", classes="dialog-title")
             yield Static(
-                f"Pool {settings.user_pool_id} · app client {settings.client_id}",
+                shown(f"Pool {settings.user_pool_id} · app client {settings.client_id}"),
                 classes="muted",
+                markup=False,
             )
             if self.reauth_user:
                 kept = " Your unsaved edits are kept." if self.keeps_edits else ""
                 yield Static(
-                    f"Your session has ended: sign in again as {self.reauth_user}.{kept}",
+                    shown(f"Your session has ended: sign in again as {self.reauth_user}.{kept}"),
                     classes="notice",
+                    markup=False,
                 )
             if self.notice:
-                yield Static(self.notice, classes="notice")
+                yield Static(shown(self.notice), classes="notice", markup=False)
             if self.demo_credentials:
                 user, password = self.demo_credentials
                 yield Static(
-                    f"Demo user: [b]{user}[/b]   password: [b]{password}[/b]", classes="notice"
+                    Text.assemble(
+                        "Demo user: ", (shown(user), "bold"), "   password: ", (password, "bold")
+                    ),
+                    classes="notice",
                 )
             yield Label("Username")
             yield Field(
                 value=self.reauth_user or "",
                 placeholder="username or email",
                 id="username",
-                on_enter=self.username_given,
             )
             yield Label("Password")
-            yield Input(placeholder="password", password=True, id="password")
-            yield Static("", id="sign-in-problem", classes="problem")
+            yield Field(
+                placeholder="password",
+                password=True,
+                secret=True,
+                id="password",
+                on_enter=lambda _: self.sign_in_requested(),
+            )
+            yield Static("", id="sign-in-problem", classes="problem", markup=False)
             yield Button("Sign in", variant="primary", id="sign-in-button")
         yield Footer(compact=True)
 
@@ -86,37 +102,42 @@ class SignInScreen(Screen[str | None]):
         self.sub_title = self.session.settings.user_pool_id
         if self.first_problem:
             self.show_problem(self.first_problem)
-        if self.reauth_user:
-            self.query_one("#password", Input).focus()
-        else:
-            self.query_one("#username", Input).focus()
+        self.field("password" if self.reauth_user else "username").focus()
+
+    def field(self, name: str) -> Field:
+        return self.query_one(f"#{name}", Field)
 
     def show_problem(self, text: str) -> None:
         problem = self.query_one("#sign-in-problem", Static)
         problem.remove_class("working")
-        problem.update(f"⚠ {text}" if text else "")
+        problem.update(shown(f"⚠ {text}") if text else "")
 
     # -- signing in -------------------------------------------------------------------
-    def username_given(self, _: str) -> None:
-        self.set_focus(self.query_one("#password", Input))  # now: the next key is for it
-
-    @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in-button")
-    def sign_in_requested(self, event: Input.Submitted | Button.Pressed) -> None:
+    def button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
+        self.sign_in_requested()
+
+    def sign_in_requested(self) -> None:
         if self.busy:
             return
-        username = self.query_one("#username", Input).value.strip()
-        password = self.query_one("#password", Input).value
+        username = self.field("username").value.strip()
+        password = self.field("password").value
         if not username:
             self.show_problem("Type your username.")
-            self.query_one("#username", Input).focus()
+            self.field("username").focus()
             return
         if not password:
             self.show_problem("Type your password.")
-            self.query_one("#password", Input).focus()
+            self.field("password").focus()
             return
         self.start_sign_in(username, password)
+
+    def action_stop(self) -> None:
+        """Escape while a call hangs: stop waiting for it (its answer is dropped)."""
+        if self.busy:
+            cancel(self, "sign-in")
+            self.refused(CogtuiError("Stopped waiting for Cognito; nothing was signed in."))
 
     def set_busy(self, doing: str | None) -> None:
         """Say what is in flight on the form and hold the button, or let go of it."""
@@ -128,21 +149,19 @@ class SignInScreen(Screen[str | None]):
 
     def start_sign_in(self, username: str, password: str, secret: str | None = None) -> None:
         self.set_busy("Signing in…")
-        self.sign_in(username, password, secret)
 
-    @work(thread=True, exclusive=True, group="sign-in")
-    def sign_in(self, username: str, password: str, secret: str | None = None) -> None:
-        try:
+        def sign_in() -> Outcome:
             if secret:
                 self.session.set_client_secret(secret)
-            outcome = self.session.sign_in(username, password)
-        except ClientSecretRequired:
-            self.app.call_from_thread(self.ask_client_secret, username, password)
-            return
-        except CogtuiError as error:
-            self.app.call_from_thread(self.refused, error)
-            return
-        self.app.call_from_thread(self.handle, outcome)
+            return self.session.sign_in(username, password)
+
+        def failed(error: CogtuiError) -> None:
+            if isinstance(error, ClientSecretRequired):
+                self.ask_client_secret(username, password)
+            else:
+                self.refused(error)
+
+        run_blocking(self, "Signing in", sign_in, self.handle, failed, group="sign-in")
 
     def ask_client_secret(self, username: str, password: str) -> None:
         self.set_busy(None)
@@ -159,14 +178,14 @@ class SignInScreen(Screen[str | None]):
         """One sentence on the screen; the username stays, the password is cleared."""
         self.set_busy(None)
         self.show_problem(str(error))
-        password = self.query_one("#password", Input)
+        password = self.field("password")
         password.value = ""
         password.focus()
 
     def handle(self, outcome: Outcome, problem: str = "") -> None:
         self.set_busy(None)
         if isinstance(outcome, SignedIn):
-            self.query_one("#password", Input).value = ""
+            self.field("password").value = ""
             self.dismiss(outcome.username)
             return
         challenge = outcome
@@ -189,18 +208,22 @@ class SignInScreen(Screen[str | None]):
 
         self.app.push_screen(modal, answered)
 
-    @work(thread=True, exclusive=True, group="sign-in")
     def respond(self, challenge: Challenge, answer: str, attributes: dict[str, str]) -> None:
-        try:
-            outcome = self.session.respond(challenge, answer, attributes)
-        except CodeMismatch as error:  # the same challenge again, with the reason
-            self.app.call_from_thread(self.handle, challenge, str(error))
-            return
-        except CogtuiError as error:
+        def failed(error: CogtuiError) -> None:
             code = getattr(error, "code", "")
-            if challenge.name == "NEW_PASSWORD_REQUIRED" and code.startswith("Invalid"):
-                self.app.call_from_thread(self.handle, challenge, str(error))
+            again = isinstance(error, CodeMismatch) or (
+                challenge.name == "NEW_PASSWORD_REQUIRED" and code.startswith("Invalid")
+            )
+            if again:  # the same challenge again, with the reason
+                self.handle(challenge, str(error))
             else:
-                self.app.call_from_thread(self.refused, error)
-            return
-        self.app.call_from_thread(self.handle, outcome)
+                self.refused(error)
+
+        run_blocking(
+            self,
+            "Checking your answer",
+            lambda: self.session.respond(challenge, answer, attributes),
+            self.handle,
+            failed,
+            group="sign-in",
+        )

@@ -1,91 +1,78 @@
-"""Signing out: here (the tokens leave the keyring) or everywhere (GlobalSignOut too)."""
+"""Signing out: here (the tokens leave the keyring, the refresh token is revoked) or
+everywhere (GlobalSignOut too)."""
 
 from __future__ import annotations
 
-from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
 
+from cogtui.display import shown
 from cogtui.errors import CogtuiError, KeyringUnavailable
+from cogtui.screens.background import run_blocking
 from cogtui.screens.confirm import changes
+from cogtui.screens.dialog import Dialog
 from cogtui.session import Session
 
 
-class SignOutModal(ModalScreen[bool]):
+class SignOutModal(Dialog[bool]):
     """Asks, signs out, then dismisses True; "Stay" (Escape) dismisses False."""
 
     BINDINGS = [
-        Binding("escape", "choose(None)", "Stay"),
-        Binding("h", "choose('here')", "Sign out here"),
-        Binding("g", "choose('everywhere')", "Sign out everywhere"),
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        Binding("escape", "answer('stay')", "Stay"),
+        Binding("h", "answer('here')", "Sign out here"),
+        Binding("g", "answer('everywhere')", "Sign out everywhere"),
     ]
 
     def __init__(self, session: Session, unsaved: int = 0) -> None:
-        super().__init__()
-        self.session = session
-        self.unsaved = unsaved
-        self.in_flight = False
-
-    def compose(self) -> ComposeResult:
         detail = (
-            "Here: the stored tokens are removed from this machine. "
-            "Everywhere: Cognito also ends your sessions on every other device."
+            "Here: the stored tokens are removed from this machine and the refresh token is "
+            "revoked. Everywhere: Cognito also ends your sessions on every other device."
         )
-        if self.unsaved:
-            detail += f" {changes(self.unsaved, 'unsaved')} will be lost."
-        with Vertical(classes="dialog"):
-            yield Label(f"Sign out {self.session.username or ''}?", classes="dialog-title")
-            yield Static(detail, classes="dialog-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Sign out here", variant="warning", id="here")
-                yield Button("Everywhere", variant="error", id="everywhere")
-                yield Button("Stay", id="stay")
-            yield Static("", id="sign-out-status", classes="note")
-            yield Static("h: here · g: everywhere · Escape: stay", classes="dialog-keys")
-
-    def on_mount(self) -> None:
-        self.query_one("#stay", Button).focus()
+        if unsaved:
+            detail += f" {changes(unsaved, 'unsaved')} will be lost."
+        super().__init__(
+            shown(f"Sign out {session.username or ''}?"),
+            detail,
+            buttons=(
+                ("here", "Sign out here", "warning"),
+                ("everywhere", "Everywhere", "error"),
+                ("stay", "Stay", "default"),
+            ),
+            keys="h: here · g: everywhere · Escape: stay",
+        )
+        self.session = session
+        self.in_flight = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not self.in_flight
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_choose(None if event.button.id == "stay" else event.button.id)
-
-    def action_choose(self, where: str | None) -> None:
-        if where is None:
+    def answer(self, button_id: str) -> None:
+        if self.in_flight:
+            return
+        if button_id not in ("here", "everywhere"):
             self.dismiss(False)
             return
-        everywhere = where == "everywhere"
+        everywhere = button_id == "everywhere"
         self.in_flight = True
         self.query_one(".dialog-buttons").loading = True
-        status = "Signing out everywhere…" if everywhere else "Signing out…"
-        self.query_one("#sign-out-status", Static).update(status)
-        self.sign_out(everywhere)
+        self.status("Signing out everywhere…" if everywhere else "Signing out…")
+        run_blocking(
+            self,
+            "Signing out",
+            lambda: self.session.sign_out(everywhere=everywhere),
+            lambda note: self.signed_out(everywhere, note, None),
+            lambda error: self.signed_out(everywhere, None, error),
+            group="sign-out",
+        )
 
-    @work(thread=True, exclusive=True, group="sign-out")
-    def sign_out(self, everywhere: bool) -> None:
-        try:
-            self.session.sign_out(everywhere=everywhere)
-        except CogtuiError as error:
-            self.app.call_from_thread(self.signed_out, everywhere, error)
-            return
-        self.app.call_from_thread(self.signed_out, everywhere, None)
-
-    def signed_out(self, everywhere: bool, error: CogtuiError | None) -> None:
+    def signed_out(self, everywhere: bool, note: str | None, error: CogtuiError | None) -> None:
         if isinstance(error, KeyringUnavailable):
             self.notify(f"The stored tokens could not be removed: {error}", severity="error")
         elif error is not None:  # the tokens here are gone even when GlobalSignOut fails
-            message = f"Signed out on this machine, but not everywhere: {error}"
-            self.notify(message, severity="warning", timeout=8)
+            self.notify(str(error), severity="warning", timeout=8)
+        elif note:
+            self.notify(f"Signed out; the stored tokens are removed. {note}", severity="warning")
         elif everywhere:
             self.notify("Signed out everywhere; the stored tokens are removed.")
         else:
-            self.notify("Signed out; the stored tokens are removed.")
+            self.notify("Signed out; the stored tokens are removed and the refresh token revoked.")
         self.dismiss(True)

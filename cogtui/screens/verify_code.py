@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
+from cogtui.display import shown
 from cogtui.errors import CodeExpired, CogtuiError, NotSignedIn, SessionExpired
+from cogtui.screens.background import run_blocking
 from cogtui.session import Session
+from cogtui.widgets.field import Field
 
 if TYPE_CHECKING:
     from cogtui.cognito import CodeDelivery
 
 
 def where(delivery: CodeDelivery, sent: str = "A code was sent") -> str:
-    medium = {"email": "by email", "sms": "by text message"}.get(delivery.medium, "")
-    to = f"to {delivery.destination}" if delivery.destination else ""
-    return " ".join(part for part in (sent, medium, to) if part) + "."
+    """Where the code went, as Cognito masked it, safe to show."""
+    return shown(f"{sent}{delivery.how_and_where()}.")
 
 
 class VerifyCodeModal(ModalScreen[str]):
@@ -40,16 +41,20 @@ class VerifyCodeModal(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="code-dialog"):
-            yield Label(f"Verify {self.delivery.attribute}", classes="dialog-title")
-            yield Static(where(self.delivery), id="code-where", classes="dialog-text")
-            yield Input(
+            yield Label(
+                shown(f"Verify {self.delivery.attribute}"), classes="dialog-title", markup=False
+            )
+            yield Static(where(self.delivery), id="code-where", classes="dialog-text", markup=False)
+            yield Field(
                 placeholder="code",
                 id="code",
                 password=True,  # a code is a secret while it is valid: never on screen
+                secret=True,
                 restrict=r"[0-9 ]*",
                 max_length=10,
+                on_enter=lambda _: self.action_verify(),
             )
-            yield Static("", id="code-problem", classes="note")
+            yield Static("", id="code-problem", classes="note", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Verify", variant="primary", id="verify")
                 yield Button("Resend", id="resend")
@@ -57,16 +62,11 @@ class VerifyCodeModal(ModalScreen[str]):
             yield Static("Enter verifies · ctrl+r resends · Escape: later", classes="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#code", Input).focus()
+        self.query_one("#code", Field).focus()
 
     def problem(self, text: str) -> None:
         warn = text and not text.endswith("…")
         self.query_one("#code-problem", Static).update(f"⚠ {text}" if warn else text)
-
-    @on(Input.Submitted, "#code")
-    def code_given(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_verify()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -80,12 +80,20 @@ class VerifyCodeModal(ModalScreen[str]):
     def action_verify(self) -> None:
         if self.in_flight:
             return
-        code = self.query_one("#code", Input).value.replace(" ", "")
+        code = self.query_one("#code", Field).value.replace(" ", "")
         if not code:
             self.problem("Type the code first.")
             return
         self.busy("Verifying…")
-        self.verify(code)
+        attribute = self.delivery.attribute
+        run_blocking(
+            self,
+            "Verifying the code",
+            lambda: self.session.verify(attribute, code),
+            lambda _: self.verified(),
+            self.refused,
+            group="code",
+        )
 
     def action_later(self) -> None:
         self.dismiss("later")
@@ -94,7 +102,15 @@ class VerifyCodeModal(ModalScreen[str]):
         if self.in_flight:
             return
         self.busy("Sending a new code…")
-        self.resend()
+        attribute = self.delivery.attribute
+        run_blocking(
+            self,
+            "Sending a new code",
+            lambda: self.session.send_code(attribute),
+            self.resent,
+            self.refused,
+            group="code",
+        )
 
     def busy(self, doing: str | None) -> None:
         """Say what is in flight and hold the buttons, or let go of them."""
@@ -102,15 +118,6 @@ class VerifyCodeModal(ModalScreen[str]):
         self.query_one(".dialog-buttons").loading = self.in_flight
         self.problem(doing or "")
         self.refresh_bindings()
-
-    @work(thread=True, exclusive=True, group="code")
-    def verify(self, code: str) -> None:
-        try:
-            self.session.verify(self.delivery.attribute, code)
-        except CogtuiError as error:
-            self.app.call_from_thread(self.refused, error)
-            return
-        self.app.call_from_thread(self.verified)
 
     def verified(self) -> None:
         self.app.notify(f"{self.delivery.attribute} is verified.", severity="information")
@@ -121,7 +128,7 @@ class VerifyCodeModal(ModalScreen[str]):
         if isinstance(error, SessionExpired | NotSignedIn):
             self.dismiss("expired")
             return
-        code = self.query_one("#code", Input)
+        code = self.query_one("#code", Field)
         code.value = ""
         code.focus()
         if isinstance(error, CodeExpired):
@@ -130,18 +137,9 @@ class VerifyCodeModal(ModalScreen[str]):
         else:
             self.problem(str(error))
 
-    @work(thread=True, exclusive=True, group="code")
-    def resend(self) -> None:
-        try:
-            delivery = self.session.send_code(self.delivery.attribute)
-        except CogtuiError as error:
-            self.app.call_from_thread(self.refused, error)
-            return
-        self.app.call_from_thread(self.resent, delivery)
-
     def resent(self, delivery: CodeDelivery) -> None:
         self.busy(None)
         if delivery.destination:  # a server that does not say where went to the same place
             self.delivery = delivery
         self.query_one("#code-where", Static).update(where(self.delivery, "A new code was sent"))
-        self.query_one("#code", Input).focus()
+        self.query_one("#code", Field).focus()

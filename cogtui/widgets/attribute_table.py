@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from cogtui.display import shown
 from cogtui.profile import Row
 
 STATUS_LABELS = {
@@ -87,8 +88,8 @@ class AttributeTable(DataTable[Text]):
 
     def _cells(self, row: Row, colours: dict[str, str], width: int) -> tuple[Text, Text, Text]:
         colour = colours.get(STATUS_COLOURS.get(row.status, ""), "")
-        name = Text(row.name, overflow="ellipsis", no_wrap=True)
-        value = Text(row.value, overflow="ellipsis", no_wrap=True)
+        name = Text(shown(row.name), overflow="ellipsis", no_wrap=True)
+        value = Text(shown(row.value), overflow="ellipsis", no_wrap=True)
         status = Text(STATUS_LABELS.get(row.status, row.status), style=colour)
         if row.read_only:
             name.stylize("dim")
@@ -99,10 +100,10 @@ class AttributeTable(DataTable[Text]):
         elif row.status in ("changed", "new"):
             value.stylize("bold")
         elif row.status == "pending" and row.pending_value:
-            value.append(f" → {row.pending_value}", style=colour)
+            value.append(f" → {shown(row.pending_value)}", style=colour)
         value.truncate(width, overflow="ellipsis")
         if row.problem:
-            problem = Text("⚠ " + row.problem, style=f"bold {colours.get('error', 'red')}")
+            problem = Text("⚠ " + shown(row.problem), style=f"bold {colours.get('error', 'red')}")
             problem.truncate(width, overflow="ellipsis")
             value = Text("\n").join([value, problem])
             status.append("\n")

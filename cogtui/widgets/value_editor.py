@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
+from cogtui.display import shown
 from cogtui.profile import problem_with
 from cogtui.widgets.field import Field
 
@@ -36,7 +38,7 @@ class ValueEditor(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", id="editor-label")
         yield Field(id="editor-input", validate_on=["changed"], on_enter=self.on_enter)
-        yield Static("", id="editor-problem")
+        yield Static("", id="editor-problem", markup=False)
 
     def open(self, name: str, value: str) -> Field:
         """Show the editor for `name` holding `value`; returns the input to focus."""
@@ -44,7 +46,9 @@ class ValueEditor(Vertical):
         field.validators = [AttributeValue(name)]
         field.value = value
         self.query_one("#editor-label", Label).update(
-            f"Edit [b]{name}[/b] — Enter keeps it in the draft, Escape cancels"
+            Text.assemble(
+                "Edit ", (shown(name), "bold"), " — Enter keeps it in the draft, Escape cancels"
+            )
         )
         self.query_one("#editor-problem", Static).update("")
         self.add_class("open")

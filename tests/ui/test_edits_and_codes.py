@@ -259,7 +259,7 @@ async def test_every_call_shows_what_is_in_flight():
         await let_go(pilot, cognito)
 
         await while_held(pilot, cognito, "ctrl+l", "g")
-        assert text_of(pilot.app.screen, "#sign-out-status") == "Signing out everywhere…"
+        assert text_of(pilot.app.screen, "#dialog-status") == "Signing out everywhere…"
         await let_go(pilot, cognito)
         assert calls(cognito, "GlobalSignOut") == [None]
 

@@ -1,0 +1,111 @@
+"""App plumbing kept out of `app.py`: plain-text notifications, crashes told in one
+sentence, secrets kept out of TEXTUAL_LOG, keys in order, the palette built from the keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import SystemCommand
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widgets import Input
+from textual.worker import WorkerFailed
+
+from cogtui.display import shown
+from cogtui.widgets.field import KeyGate
+
+
+class Crash(Exception):
+    """An unexpected error in the app itself, told in one sentence.
+
+    Textual's own crash report prints every local variable of every frame: passwords,
+    tokens and codes among them. This one names only the kind of error.
+    """
+
+    def __init__(self, error: BaseException) -> None:
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        self.kind = type(cause).__name__
+        super().__init__(
+            f"cogtui: an unexpected error ({self.kind}) stopped the app; "
+            "nothing unsaved could be kept."
+        )
+
+    def __rich__(self) -> Text:
+        return Text(str(self))
+
+
+def redacted(item: object) -> object:
+    """What TEXTUAL_LOG may record of a logged object: never a typed character or a secret."""
+    if isinstance(item, events.Key) and item.is_printable:
+        return "Key(<typed>)"
+    if isinstance(item, events.Paste):
+        return "Paste(<text>)"
+    if isinstance(item, Input.Changed | Input.Submitted):
+        field = item.input
+        if field.password or getattr(field, "secret", False):
+            return f"{type(item).__qualname__}(input={field!r}, value=<hidden>)"
+    if type(item).__name__ == "Traceback":  # rich's, with locals
+        return "<traceback hidden>"
+    return item
+
+
+def keep_secrets_out_of_the_log() -> None:
+    """Textual writes every message it dispatches (each key, each Input.Changed) to the
+    TEXTUAL_LOG file; pass what it logs through `redacted` first."""
+    from textual import Logger
+
+    original = Logger.__call__
+    if getattr(original, "redacting", False):
+        return
+
+    def logged(self: Logger, *args: object, **kwargs: object) -> None:
+        original(self, *map(redacted, args), **{key: redacted(v) for key, v in kwargs.items()})
+
+    logged.redacting = True  # type: ignore[attr-defined]
+    Logger.__call__ = logged  # type: ignore[method-assign]
+
+
+class AppBase(KeyGate):
+    """What every cogtui app shares, whatever it shows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        keep_secrets_out_of_the_log()
+        super().__init__(*args, **kwargs)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages carry server text and user values."""
+        super().notify(
+            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        # The one hook Textual has for an unhandled error; it still exits with code 1.
+        super()._handle_exception(error if isinstance(error, Crash) else Crash(error))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key of the current screen is also a command in the palette."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or not active.enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.get_key_display(binding)
+            help_text = binding.tooltip or f"Key: {key}"
+
+            def run(action: str = binding.action, node: object = active.node) -> None:
+                self.call_later(self.run_action, action, node)
+
+            yield SystemCommand(binding.description, help_text, run)

@@ -1,0 +1,72 @@
+"""The import contract: the domain never imports Textual; only cognito.py imports botocore.
+
+Checked twice: in the source (every import statement, at any depth, so an import inside a
+function counts too) and in a fresh interpreter (what importing the domain really loads).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "cogtui"
+UI = {"app.py", "app_base.py"}  # and everything in screens/ and widgets/
+ENTRY_POINTS = {"cli.py", "__main__.py", "demo.py"}  # may start the UI, inside functions
+AWS = {"boto3", "botocore"}
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def imported(path: Path) -> set[str]:
+    """The top-level package of every import in the file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def is_ui(path: Path) -> bool:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0] in ("screens", "widgets") or relative.name in UI
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_cognito_py_imports_botocore(path: Path) -> None:
+    if path.name != "cognito.py":
+        assert not imported(path) & AWS, f"{path.name} imports {imported(path) & AWS}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in modules() if not is_ui(p) and p.name not in ENTRY_POINTS],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_the_domain_never_imports_textual_or_rich(path: Path) -> None:
+    assert not imported(path) & {"textual", "rich"}, path.name
+
+
+def test_importing_every_domain_module_loads_neither_textual_nor_botocore() -> None:
+    domain = [
+        "cogtui." + p.stem
+        for p in modules()
+        if p.parent == PACKAGE and not is_ui(p) and p.name not in ENTRY_POINTS | {"__init__.py"}
+    ]
+    assert "cogtui.session" in domain and "cogtui.cognito" in domain
+    code = (
+        f"import sys\nfor name in {domain!r}: __import__(name)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', "
+        "'botocore', 'boto3', 'keyring', 'pycognito'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]", done.stdout
