@@ -149,8 +149,8 @@ def resolve(
     endpoint_url = pick("endpoint_url")
     if endpoint_url and not _usable_url(endpoint_url):
         raise ConfigError(
-            f"The endpoint URL {endpoint_url!r} is malformed: it must start with http:// or "
-            f"https:// ({where_to_set('endpoint_url')})."
+            f"The endpoint URL {endpoint_url!r} is malformed: it must be an http:// or "
+            f"https:// URL with a host name ({where_to_set('endpoint_url')})."
         )
     region = (
         pick("region")

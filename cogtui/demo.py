@@ -189,8 +189,8 @@ def open_editor(pool: DemoPool, auth_flow: str, notice: str) -> int:
         notice=notice,
         session=demo_session(pool, auth_flow, store),
     )
-    app.run()
-    return 0
+    app.run()  # a crash is told by the app itself, in one sentence
+    return app.return_code or 0
 
 
 def demo_session(

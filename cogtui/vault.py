@@ -177,7 +177,7 @@ class Vault:
     def _get(self, key: str) -> str | None:
         """The value, read whole or not at all: a corrupt entry reads as none."""
         head = self._call("get_password", key)
-        if head is None or not head.startswith(SHARD_HEADER + ":"):
+        if head is None or not head.startswith(SHARD_HEADER):
             return head
         shape = _shards(head)
         if shape is None:
@@ -207,7 +207,7 @@ class Vault:
         head = self._call("get_password", key)
         if head is None:
             return
-        if head.startswith(SHARD_HEADER + ":"):
+        if head.startswith(SHARD_HEADER):
             count, _ = _shards(head) or (MAX_SHARDS, "")  # a corrupt header: every piece
             for i in range(count):
                 self._remove(f"{key}#{i}")

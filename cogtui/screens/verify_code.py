@@ -12,7 +12,7 @@ from textual.widgets import Button, Label, Static
 
 from cogtui.display import shown
 from cogtui.errors import CodeExpired, CogtuiError, NotSignedIn, SessionExpired
-from cogtui.screens.background import run_blocking
+from cogtui.screens.background import cancel, run_blocking
 from cogtui.session import Session
 from cogtui.widgets.field import Field
 
@@ -75,6 +75,8 @@ class VerifyCodeModal(ModalScreen[str]):
         ]()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "later":
+            return True  # even while a call hangs: its answer is then dropped
         return not self.in_flight  # one request at a time; the answer comes back here
 
     def action_verify(self) -> None:
@@ -96,6 +98,7 @@ class VerifyCodeModal(ModalScreen[str]):
         )
 
     def action_later(self) -> None:
+        cancel(self, "code")
         self.dismiss("later")
 
     def action_resend(self) -> None:

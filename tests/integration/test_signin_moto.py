@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 import struct
-from types import SimpleNamespace
+import time
 from typing import Any
 
 import pytest
@@ -22,7 +22,6 @@ from cogtui import tokens
 from tests.conftest import PASSWORD, Pool, Story, create_pool
 
 MOTO_TOTP_SECRET = "asdfasdfasdf"  # moto hands every user this secret
-FROZEN_CLOCK = 1_700_000_000  # moto's TOTP check runs at this time in these tests
 
 
 def totp(secret: str, at: int) -> str:
@@ -34,8 +33,17 @@ def totp(secret: str, at: int) -> str:
     return f"{number % 1_000_000:06d}"
 
 
-GOOD_CODE = totp(MOTO_TOTP_SECRET, FROZEN_CLOCK)
-WRONG_CODE = f"{(int(GOOD_CODE) + 1) % 1_000_000:06d}"
+def good_code() -> str:
+    """The code for moto's clock (the real one): for the current 30-second window, or, when
+    fewer than 3 s of it are left, for the next one, waited for (moto takes no other)."""
+    left = 30 - time.time() % 30
+    if left < 3:
+        time.sleep(left + 0.05)
+    return totp(MOTO_TOTP_SECRET, int(time.time()))
+
+
+def wrong_code() -> str:
+    return f"{(int(good_code()) + 1) % 1_000_000:06d}"
 
 
 @pytest.fixture
@@ -46,9 +54,8 @@ def story(moto_endpoint: str, record: Any, cogtui_cli: Any, memory_keyring: Any)
 
 @pytest.fixture
 def moto_checks_totp(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto checks TOTP codes (it is in this process) against a frozen clock."""
+    """moto checks TOTP codes (its server runs in this process, so it sees this setting)."""
     monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
-    monkeypatch.setattr("moto.cognitoidp.utils.time", SimpleNamespace(time=lambda: FROZEN_CLOCK))
 
 
 def access_token_of(pool: Pool, username: str) -> str:
@@ -65,7 +72,7 @@ def enable_mfa(pool: Pool, username: str, method: str) -> None:
     if method == "totp":
         token = access_token_of(pool, username)
         pool.admin.associate_software_token(AccessToken=token)
-        pool.admin.verify_software_token(AccessToken=token, UserCode=GOOD_CODE)
+        pool.admin.verify_software_token(AccessToken=token, UserCode=good_code())
     setting = {"Enabled": True, "PreferredMfa": True}
     key = "SoftwareTokenMfaSettings" if method == "totp" else "SMSMfaSettings"
     pool.admin.admin_set_user_mfa_preference(
@@ -128,12 +135,13 @@ def test_an_authenticator_code_completes_the_sign_in(story: Story) -> None:
     user = story.pool.add_user()
     enable_mfa(story.pool, user, "totp")
 
-    ran = story.login(user, PASSWORD, GOOD_CODE)
+    code = good_code()
+    ran = story.login(user, PASSWORD, code)
 
     assert ran.code == 0, ran.err
     assert "Enter the code from your authenticator app." in ran.err
     assert challenge_answers(story, "SOFTWARE_TOKEN_MFA") == [
-        {"USERNAME": user, "SOFTWARE_TOKEN_MFA_CODE": GOOD_CODE}
+        {"USERNAME": user, "SOFTWARE_TOKEN_MFA_CODE": code}
     ]
     assert story.stored(user)
 
@@ -143,7 +151,7 @@ def test_a_wrong_authenticator_code_exits_1_with_one_sentence(story: Story) -> N
     user = story.pool.add_user()
     enable_mfa(story.pool, user, "totp")
 
-    ran = story.login(user, PASSWORD, WRONG_CODE)
+    ran = story.login(user, PASSWORD, wrong_code())
 
     assert ran.code == 1
     assert ran.sentence("Enter the code from your authenticator app.") == (
@@ -174,11 +182,12 @@ def test_mfa_setup_shows_moto_s_secret_and_verifies_the_code(story: Story) -> No
     )
     user = story.pool.add_user()
 
-    ran = story.login(user, PASSWORD, GOOD_CODE)
+    code = good_code()
+    ran = story.login(user, PASSWORD, code)
 
     assert ran.code == 0, ran.err
     assert f"secret: {MOTO_TOTP_SECRET}" in ran.err
-    assert [body["UserCode"] for body in story.sent("VerifySoftwareToken")] == [GOOD_CODE]
+    assert [body["UserCode"] for body in story.sent("VerifySoftwareToken")] == [code]
     assert len(challenge_answers(story, "MFA_SETUP")) == 1
     assert story.stored(user)
 
@@ -249,3 +258,38 @@ def test_a_refresh_token_revoked_elsewhere_ends_the_session_with_one_sentence(
     assert ran.code == 1
     assert "run `cogtui login`" in ran.sentence()
     assert story.vault.load_tokens(user) is None  # a dead session is not kept
+
+
+def test_logout_asks_the_server_to_revoke_the_refresh_token_and_says_moto_cannot(
+    story: Story,
+) -> None:
+    user = story.pool.add_user()
+    assert story.login(user, PASSWORD).code == 0
+    old = story.stored(user)
+
+    ran = story("logout")
+
+    assert (ran.code, ran.out) == (0, f"Signed out {user}.\n")
+    assert story.sent("RevokeToken") == [
+        {"Token": old.refresh_token, "ClientId": story.pool.client_id}
+    ]
+    # moto has no RevokeToken: the user hears that the token stays valid on the server.
+    assert "cannot revoke tokens (RevokeToken)" in ran.err and "Traceback" not in ran.err
+    assert story.vault.load_tokens(user) is None and story.vault.current_user() is None
+
+
+def test_logout_global_that_cannot_reach_global_sign_out_says_so_and_exits_1(
+    story: Story,
+) -> None:
+    user = story.pool.add_user()
+    assert story.login(user, PASSWORD).code == 0
+    story.expire_access_token(user)
+    story.pool.admin.admin_user_global_sign_out(UserPoolId=story.pool.user_pool_id, Username=user)
+    story.recorder.requests.clear()
+
+    ran = story("logout", "--global")
+
+    assert ran.code == 1
+    assert ran.sentence().startswith("Signed out here, but not everywhere:")
+    assert story.sent("GlobalSignOut") == []  # the refresh failed: no token to send it with
+    assert story.vault.load_tokens(user) is None and story.vault.current_user() is None

@@ -94,3 +94,93 @@ def test_logout_with_nobody_signed_in_exits_0(cogtui_cli: Any) -> None:
     ran = cogtui_cli("logout", *CONNECTION, "--no-keyring")
 
     assert (ran.code, ran.out.strip()) == (0, "Nobody was signed in.")
+
+
+def test_an_unexpected_error_is_one_sentence_exit_1_and_no_traceback(
+    cogtui_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    password = "Hunter2-in-a-local"
+
+    def broken(args: Any, session: Any) -> int:
+        secret = password  # a local that a traceback with locals would print
+        raise KeyError(secret)
+
+    monkeypatch.setitem(__import__("cogtui.cli").cli.COMMANDS, "get", broken)
+    ran = cogtui_cli("get", *CONNECTION)
+
+    assert ran.code == 1
+    assert ran.sentence() == "an unexpected error (KeyError) stopped the command."
+    assert password not in ran.out + ran.err
+
+
+def test_ctrl_d_at_a_terminal_prompt_is_a_one_line_cancel(no_config_file: Path) -> None:
+    """`cogtui login` in a real pseudo-terminal; the user presses Ctrl-D at the prompt."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    main_fd, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cogtui", "login", "--no-keyring", *CONNECTION],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "XDG_CONFIG_HOME": str(no_config_file)},
+    )
+    os.close(terminal)
+    seen = b""
+    while b"Username: " not in seen:  # the prompt is up: now Ctrl-D
+        assert select.select([main_fd], [], [], 30)[0], seen
+        seen += os.read(main_fd, 1024)
+    os.write(main_fd, b"\x04")
+    assert process.wait(timeout=30) == 1
+    while select.select([main_fd], [], [], 1)[0]:
+        try:
+            chunk = os.read(main_fd, 1024)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main_fd)
+    text = seen.decode()
+    assert "Traceback" not in text
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines[-1].strip() == "cogtui: Cancelled at the username prompt.", text
+
+
+@pytest.mark.parametrize(
+    ("profile", "says"),
+    [
+        ("amplify_outputs = 5", "amplify_outputs of profile 'default' must be a quoted string"),
+        ('endpoint_url = "http://[::1"', "The endpoint URL 'http://[::1' is malformed"),
+        ("user_pool_id = true", "user_pool_id of profile 'default' must be a quoted string"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_or_an_unparsable_url_is_a_usage_error_naming_it(
+    cogtui_cli: Any, no_config_file: Path, profile: str, says: str
+) -> None:
+    config = no_config_file / "cogtui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'[profiles.default]\nclient_id = "c"\n{profile}\n')
+
+    ran = (
+        cogtui_cli("get", "--user-pool-id", POOL)
+        if "user_pool_id" not in profile
+        else (cogtui_cli("get"))
+    )
+
+    assert ran.code == 2
+    assert says in ran.sentence()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "9999"])
+def test_a_timeout_that_is_not_a_number_of_seconds_is_a_usage_error(
+    cogtui_cli: Any, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("COGTUI_READ_TIMEOUT", value)
+    ran = cogtui_cli("get", *CONNECTION)
+    assert ran.code == 2
+    assert "COGTUI_READ_TIMEOUT must be a number of seconds" in ran.sentence()

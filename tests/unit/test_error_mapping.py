@@ -118,6 +118,13 @@ def assert_plain_sentence(error: errors.CognitoError) -> str:
         ),
         (
             "initiate_auth",
+            "NotAuthorizedException",
+            "Password attempts exceeded",
+            errors.TooManyAttempts,
+            "locked this account for a while",
+        ),
+        (
+            "initiate_auth",
             "UserNotFoundException",
             "User does not exist.",
             errors.WrongCredentials,

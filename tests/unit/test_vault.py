@@ -188,3 +188,24 @@ def test_a_locked_or_missing_keyring_is_one_sentence_that_offers_no_keyring(
 
     message = str(raised.value)
     assert message.startswith(says) and "--no-keyring" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "cogtui-shards:v1:not-a-number:abc",
+        "cogtui-shards:v1:5000000:abc",  # would be five million D-Bus round trips
+        "cogtui-shards:v1:0:abc",
+        "cogtui-shards:v1",
+        "cogtui-shards:v1:2:abc:extra",
+    ],
+)
+def test_a_corrupt_header_reads_as_no_stored_session_and_forget_cleans_it(
+    vault: Vault, store: MemoryKeyring, header: str
+) -> None:
+    vault.save_tokens("grace", tokens_with_refresh(4_000))
+    store.entries[(vault.service, "access_token:grace")] = header
+
+    assert vault.load_tokens("grace") is None
+    vault.forget("grace")
+    assert store.cogtui_entries() == {}
