@@ -102,7 +102,7 @@ class MfaChoiceModal(ChallengeModal):
 
     def fields(self) -> ComposeResult:
         yield OptionList(
-            *[Option(shown(MFA_LABELS.get(o, o)), id=o) for o in self.challenge.mfa_options],
+            *[Option(Text(shown(MFA_LABELS.get(o, o))), id=o) for o in self.challenge.mfa_options],
             id="mfa-options",
         )
 
