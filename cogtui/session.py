@@ -187,7 +187,12 @@ class Session:
         )
         reply = self.cognito.initiate_auth("USER_SRP_AUTH", srp.get_auth_params())
         if reply.get("ChallengeName") == "PASSWORD_VERIFIER":
-            answer = srp.process_challenge(reply["ChallengeParameters"], {"USERNAME": username})
+            try:
+                answer = srp.process_challenge(reply["ChallengeParameters"], {"USERNAME": username})
+            except (KeyError, ValueError, TypeError):  # SRP_B, SALT or SECRET_BLOCK is bad
+                from cogtui.replies import not_understood
+
+                raise not_understood(self.cognito.where) from None
             reply = self.cognito.respond_to_auth_challenge(
                 "PASSWORD_VERIFIER", reply.get("Session"), answer
             )

@@ -13,8 +13,9 @@ from typing import Any
 import jwt
 
 from cogtui import errors
-from cogtui.cognito import CodeDelivery, User, map_client_error
+from cogtui.cognito import CodeDelivery, User
 from cogtui.config import Settings
+from cogtui.replies import map_client_error
 from cogtui.session import Session
 from cogtui.vault import MemoryStore, Tokens, Vault
 
