@@ -20,8 +20,53 @@ TOKEN_SHAPED = re.compile(
 SIGN_IN_OPERATIONS = {"InitiateAuth", "RespondToAuthChallenge"}
 
 
-def scrub(text: str) -> str:
-    """Remove token-shaped text from a server message before it may be shown."""
+# Request fields whose values a server must never get to show back to the user.
+SECRET_FIELDS = {
+    "PASSWORD",
+    "NEW_PASSWORD",
+    "PREVIOUS_PASSWORD",
+    "PreviousPassword",
+    "ProposedPassword",
+    "Password",
+    "AccessToken",
+    "REFRESH_TOKEN",
+    "Token",
+    "ClientSecret",
+    "SECRET_HASH",
+    "Session",
+    "Code",
+    "UserCode",
+    "ConfirmationCode",
+    "SMS_MFA_CODE",
+    "SOFTWARE_TOKEN_MFA_CODE",
+    "EMAIL_OTP_CODE",
+    "PASSWORD_CLAIM_SIGNATURE",
+    "PASSWORD_CLAIM_SECRET_BLOCK",
+    "SRP_A",
+}
+ERROR_CODE = re.compile(r"[A-Za-z0-9_.]{1,64}")
+
+
+def secrets_in(request: object) -> list[str]:
+    """The values of the secret fields of a request, at any depth."""
+    found: list[str] = []
+    if isinstance(request, Mapping):
+        for key, value in request.items():
+            if key in SECRET_FIELDS and isinstance(value, str) and value:
+                found.append(value)
+            else:
+                found.extend(secrets_in(value))
+    elif isinstance(request, list | tuple):
+        for item in request:
+            found.extend(secrets_in(item))
+    return found
+
+
+def scrub(text: str, hide: Sequence[str] = ()) -> str:
+    """Remove the request's secrets and token-shaped text from a server message before it
+    may be shown (a server may echo the request: a password, a code)."""
+    for secret in sorted(hide, key=len, reverse=True):
+        text = text.replace(secret, "[redacted]")
     return TOKEN_SHAPED.sub("[redacted]", text).strip().rstrip(".")
 
 
@@ -215,12 +260,18 @@ WITH_SERVER_MESSAGE = {
 
 
 def map_client_error(
-    reply: Mapping[str, Any], operation: str, attributes: Sequence[str] = ()
+    reply: Mapping[str, Any],
+    operation: str,
+    attributes: Sequence[str] = (),
+    hide: Sequence[str] = (),
 ) -> errors.CognitoError:
-    """A botocore error reply -> a domain error with our own sentence."""
+    """A botocore error reply -> a domain error with our own sentence; `hide` are the
+    request's secrets, never to be shown even when the server echoes them."""
     error = reply.get("Error", {})
+    error = error if isinstance(error, Mapping) else {}
     code = str(error.get("Code", ""))
-    message = str(error.get("Message", ""))
+    code = code if ERROR_CODE.fullmatch(code) else ("unknown" if code else "")
+    message = scrub(str(error.get("Message", "")), hide)
     status = int(reply.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
     if code == "NotAuthorizedException":
         return _not_authorized(message, operation, attributes)
@@ -232,7 +283,7 @@ def map_client_error(
         return kind(sentence, code, _attribute_named(message, attributes) if attributes else None)
     if code in WITH_SERVER_MESSAGE:
         attribute = _attribute_named(message, attributes) if attributes else None
-        detail = scrub(message)
+        detail = message
         about = f" for {attribute!r}" if attribute and attribute not in detail else ""
         sentence = WITH_SERVER_MESSAGE[code] + about + (f": {detail}." if detail else ".")
         return errors.CognitoError(sentence, code, attribute)
