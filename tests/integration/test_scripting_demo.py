@@ -97,6 +97,8 @@ def test_demo_opens_the_editor_with_the_credentials_and_an_in_memory_store(
     opened: dict[str, Any] = {}
 
     class FakeApp:
+        return_code = 0  # the app's exit code: it did not crash
+
         def __init__(self, settings: Any, **options: Any) -> None:
             opened.update(options, settings=settings)
 
