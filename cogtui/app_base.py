@@ -43,10 +43,9 @@ def redacted(item: object) -> object:
         return "Key(<typed>)"
     if isinstance(item, events.Paste):
         return "Paste(<text>)"
-    if isinstance(item, Input.Changed | Input.Submitted):
-        field = item.input
-        if field.password or getattr(field, "secret", False):
-            return f"{type(item).__qualname__}(input={field!r}, value=<hidden>)"
+    field = getattr(item, "control", None)  # an Input's messages (Changed, Blurred...) name it
+    if isinstance(field, Input) and (field.password or getattr(field, "secret", False)):
+        return f"{type(item).__qualname__}(input={field!r}, <hidden>)"
     if type(item).__name__ == "Traceback":  # rich's, with locals
         return "<traceback hidden>"
     return item

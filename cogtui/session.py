@@ -9,7 +9,7 @@ import hmac
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from cogtui import errors, tokens
@@ -131,6 +131,8 @@ class Session:
         self._cognito = cognito
         self._max_attempts = max_attempts or 3
         self.username: str | None = None
+        self.login_name: str | None = None  # what the user typed to sign in (an alias, maybe)
+        self._client_secret: str | None = None  # "" once read and found to be none
         self._tokens: Tokens | None = None
         self._lock = threading.RLock()  # the token state: read and written by workers
         self._refreshing = threading.Lock()  # one refresh at a time
@@ -156,9 +158,16 @@ class Session:
     # -- client secret ------------------------------------------------------------------
     def set_client_secret(self, secret: str) -> None:
         self.vault.save_client_secret(secret)
+        self._client_secret = secret
+
+    def client_secret(self) -> str | None:
+        """The app client's secret, read from the keyring once per run."""
+        if self._client_secret is None:
+            self._client_secret = self.vault.client_secret() or ""
+        return self._client_secret or None
 
     def _with_secret(self, username: str, parameters: dict[str, str]) -> dict[str, str]:
-        secret = self.vault.client_secret()
+        secret = self.client_secret()
         if secret:
             parameters["SECRET_HASH"] = secret_hash(secret, username, self.settings.client_id)
         return parameters
@@ -166,6 +175,7 @@ class Session:
     # -- sign-in ------------------------------------------------------------------------
     def sign_in(self, username: str, password: str, flow: str | None = None) -> Outcome:
         """Start signing in with SRP (default) or USER_PASSWORD_AUTH."""
+        self.login_name = username
         if (flow or self.settings.auth_flow) == "password":
             parameters = self._with_secret(username, {"USERNAME": username, "PASSWORD": password})
             return self._outcome(
@@ -183,7 +193,7 @@ class Session:
             pool_id=self.settings.user_pool_id,
             client_id=self.settings.client_id,
             client=object(),  # never used: pycognito would otherwise make a boto3 client
-            client_secret=self.vault.client_secret(),
+            client_secret=self.client_secret(),
         )
         reply = self.cognito.initiate_auth("USER_SRP_AUTH", srp.get_auth_params())
         if reply.get("ChallengeName") == "PASSWORD_VERIFIER":
@@ -265,19 +275,19 @@ class Session:
                 found = Tokens(found.id_token, found.access_token, self._tokens.refresh_token)
             self._tokens = found
             self.username = tokens.identity(found).username
-            self.vault.save_tokens(self.username, found)
+            self.vault.save_tokens(self.username, found, self.login_name)
 
     # -- stored tokens ---------------------------------------------------------------------
     def resume(self) -> bool:
         """Pick up the stored tokens of the current user, refreshing them if due."""
-        user = self.vault.current_user()
-        stored = self.vault.load_tokens(user, with_refresh=False) if user else None
-        if not user or not stored:
+        stored = self.vault.load()  # one keyring read
+        if stored is None:
             return False
-        if tokens.mismatch(stored, self.settings.user_pool_id, self.settings.client_id):
+        if tokens.mismatch(stored.tokens, self.settings.user_pool_id, self.settings.client_id):
             return False  # never send tokens of another pool or client
         with self._lock:
-            self.username, self._tokens = user, stored
+            self.username, self._tokens = stored.username, stored.tokens
+            self.login_name = stored.login_name
         try:
             self.access_token()
         except (errors.SessionExpired, errors.NotSignedIn):
@@ -318,12 +328,9 @@ class Session:
                 raise errors.NotSignedIn("Nobody is signed in; run `cogtui login` first.")
             if stale is not None and current is not stale:
                 return  # renewed by another caller while this one waited
-            refresh_token = current.refresh_token or self.vault.refresh_token(username)
+            refresh_token = current.refresh_token
             if not refresh_token:
                 self._end_session(generation)
-            with self._lock:
-                if generation == self._generation and self._tokens is current:
-                    self._tokens = replace(current, refresh_token=refresh_token)
             # For REFRESH_TOKEN_AUTH the hash takes the username in the token, never an alias.
             parameters = self._with_secret(username, {"REFRESH_TOKEN": refresh_token or ""})
             try:
@@ -363,7 +370,6 @@ class Session:
         The tokens here are removed whatever the server says; `everywhere` raises when
         GlobalSignOut could not be sent or was refused.
         """
-        user = self.username or self.vault.current_user()
         failure: errors.CogtuiError | None = None
         if everywhere:
             try:
@@ -374,22 +380,22 @@ class Session:
                 failure = error
         with self._lock:
             held = self._tokens
+        if held is None and not everywhere:
+            stored = self.vault.load()
+            held = stored.tokens if stored else None
         refresh_token = held.refresh_token if held else None
-        if not refresh_token and user and not everywhere:
-            refresh_token = self.vault.refresh_token(user)
         with self._lock:  # here first: a late refresh sees the new generation and drops
             self._generation += 1
             self._tokens = None
             self.username = None
-            if user:
-                self.vault.forget(user)
+            self.vault.forget()  # whatever is stored for this pool and client, corrupt or not
         if failure is not None:
             reason = failure.message.rstrip(".")
             raise errors.CognitoError(f"Signed out here, but not everywhere: {reason}.")
         if everywhere or not refresh_token:
             return None
         try:
-            self.cognito.revoke_token(refresh_token, self.vault.client_secret())
+            self.cognito.revoke_token(refresh_token, self.client_secret())
         except errors.Unsupported:
             return (
                 "This server cannot revoke tokens (RevokeToken): the refresh token is removed "

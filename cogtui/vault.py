@@ -1,28 +1,41 @@
-"""Tokens in the OS keyring, and nowhere else.
+"""Tokens in the OS keyring, and nowhere else (vault v2).
 
-Entries live under the service `cogtui:<pool>:<client>`, one per token kind per user
-(`access_token:<user>` ...), plus `@current` (who is signed in) and `@client-secret`.
-Long values are split over numbered entries because Windows Credential Manager refuses
-blobs over 2,560 bytes (1,280 UTF-16 characters) and Cognito refresh tokens are longer.
+One item per signed-in session, keyed by (pool, client): service `cogtui:<pool>:<client>`,
+username `@session`, a versioned JSON value with the tokens, the username, the login name
+the user typed and (later) the device material. One read at start-up, one write per
+refresh: every item costs a D-Bus round trip, and KeePassXC asks the user to confirm each
+item read. The value is split into numbered pieces (a header with a count and a checksum,
+read whole or not at all) only where the backend needs it: Windows Credential Manager
+refuses blobs over 2,560 bytes (1,280 UTF-16 characters). The app client's secret is its
+own item, `@client-secret`. Entries of the v1 format (one per token kind per user, plus
+`@current`) are read once, rewritten as v2 and removed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import sys
-from dataclasses import dataclass
-from typing import Protocol
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from cogtui.errors import KeyringUnavailable
 
-SHARD_SIZE = 1000
-SHARD_HEADER = "cogtui-shards:v1"
-MAX_SHARDS = 16  # a token is under 16,000 characters; a header claiming more is corrupt
-TOKEN_KINDS = ("id_token", "access_token", "refresh_token")
-CURRENT_USER = "@current"
+FORMAT = 2
+SESSION = "@session"
 CLIENT_SECRET = "@client-secret"
+PIECES_HEADER = "cogtui-pieces:v2"
+MAX_PIECES = 64  # a session is a few kilobytes; a header claiming more is corrupt
+WINDOWS_PIECE = 1200  # characters: Credential Manager's 1,280 UTF-16 characters, with room
+# v1: one entry per token kind per user, long ones split over `<key>#<i>` with this header.
+V1_CURRENT_USER = "@current"
+V1_TOKEN_KINDS = ("id_token", "access_token", "refresh_token")
+V1_SHARD_HEADER = "cogtui-shards:v1"
+V1_MAX_SHARDS = 16
 FIX = (
     "install and unlock a Secret Service (for example gnome-keyring), "
     "or run with --no-keyring to keep tokens in memory for this run only"
@@ -67,6 +80,17 @@ class Tokens:
         return "Tokens(<hidden>)"
 
 
+@dataclass(frozen=True)
+class StoredSession:
+    """What the session item holds: who, the tokens, what they typed to sign in."""
+
+    username: str
+    tokens: Tokens
+    login_name: str | None = None
+    device: Mapping[str, str] = field(default_factory=dict, repr=False)  # device key material
+
+
+# -- the system keyring -------------------------------------------------------------------------
 def system_store() -> SecretStore:
     """The OS keyring, refusing backends that would write secrets to a plain file."""
     from keyring.backends import chainer, fail, null
@@ -82,7 +106,7 @@ def system_store() -> SecretStore:
     usable = [b for b in backends if not isinstance(b, unusable) and not _is_plaintext(b)]
     if not usable:
         raise KeyringUnavailable(f"No keyring is available to keep your tokens: {FIX}.")
-    return backend  # type: ignore[return-value]
+    return backend  # type: ignore[no-any-return]
 
 
 # The backend keyring picks by default on each platform (KWallet outranks the Secret
@@ -94,7 +118,7 @@ PLATFORM_BACKENDS = {
 }
 
 
-def chosen_backend() -> object:
+def chosen_backend() -> Any:
     """The backend keyring would choose, found without its plugin discovery when possible.
 
     Discovery reads the entry points of every installed package (~50 ms, a quarter of a
@@ -110,11 +134,66 @@ def chosen_backend() -> object:
         return configured
     module, name = PLATFORM_BACKENDS.get(sys.platform, ("", ""))
     if module and "KDE" not in os.environ.get("XDG_CURRENT_DESKTOP", ""):
-        backend = getattr(importlib.import_module(f"keyring.backends.{module}"), name)()
+        if module == "SecretService":
+            backend: Any = one_connection_secret_service()
+        else:
+            backend = getattr(importlib.import_module(f"keyring.backends.{module}"), name)()
         with contextlib.suppress(Exception):  # `priority` raises when it cannot work here
             if backend.priority > 0:
                 return backend
     return keyring.get_keyring()
+
+
+def one_connection_secret_service() -> Any:
+    """keyring's Secret Service backend, with one D-Bus connection and one encryption session
+    for the whole process: keyring opens both anew for every call (each a round trip and a
+    Diffie-Hellman exchange, ~10 ms), and the vault makes several calls in one run."""
+    import secretstorage
+    from keyring.backends import SecretService
+    from keyring.errors import InitError, KeyringLocked, PasswordDeleteError
+
+    class OneConnection(SecretService.Keyring):
+        def __init__(self) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]
+            self._collection: Any = None
+            self._lock = threading.Lock()  # one D-Bus connection: one call at a time
+
+        def _opened(self) -> Any:
+            if self._collection is None:
+                try:
+                    bus = secretstorage.dbus_init()
+                    session = secretstorage.util.open_session(bus)
+                    collection = secretstorage.get_default_collection(bus, session)
+                except secretstorage.exceptions.SecretStorageException as error:
+                    raise InitError(f"Failed to open the collection: {error}.") from error
+                if collection.is_locked():
+                    collection.unlock()
+                    if collection.is_locked():  # the user dismissed the prompt
+                        raise KeyringLocked("Failed to unlock the collection!")
+                self._collection = collection
+            return self._collection
+
+        def get_password(self, service: str, username: str) -> str | None:
+            with self._lock:
+                for item in self._opened().search_items(self._query(service, username)):
+                    self.unlock(item)  # type: ignore[no-untyped-call]
+                    return str(item.get_secret().decode("utf-8"))
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            attributes = self._query(service, username, application=self.appid)
+            label = f"Password for '{username}' on '{service}'"
+            with self._lock:
+                self._opened().create_item(label, attributes, password, replace=True)
+
+        def delete_password(self, service: str, username: str) -> None:
+            with self._lock:
+                for item in self._opened().search_items(self._query(service, username)):
+                    item.delete()
+                    return
+            raise PasswordDeleteError("No such password!")
+
+    return OneConnection()
 
 
 def _is_plaintext(backend: object) -> bool:
@@ -122,47 +201,69 @@ def _is_plaintext(backend: object) -> bool:
     return module.startswith("keyrings.alt") and "Plaintext" in type(backend).__name__
 
 
+def piece_size(store: object) -> int | None:
+    """How long one item's value may be in this store, or None when it takes any length."""
+    limit = getattr(store, "max_value_length", None)
+    if isinstance(limit, int):
+        return limit
+    return WINDOWS_PIECE if type(store).__module__.startswith("keyring.backends.Windows") else None
+
+
+# -- the vault ----------------------------------------------------------------------------------
 class Vault:
-    """Tokens and the client secret of one (pool, client), kept in a SecretStore."""
+    """The signed-in session and the client secret of one (pool, client), in a SecretStore."""
 
     def __init__(self, store: SecretStore, user_pool_id: str, client_id: str) -> None:
         self.store = store
         self.service = f"cogtui:{user_pool_id}:{client_id}"
+        self.piece = piece_size(store)
 
-    # -- public ---------------------------------------------------------------------
+    # -- the session --------------------------------------------------------------------
+    def load(self) -> StoredSession | None:
+        """The stored session (one keyring read), or None when there is none or it is
+        corrupt. A session stored in the v1 format is moved to v2 on this read."""
+        raw = self._get(SESSION)
+        if raw is None:
+            return self._migrate_v1()
+        return _parse(raw)
+
+    def save(self, stored: StoredSession) -> None:
+        """Store the session whole (one keyring write where the backend takes any length)."""
+        document: dict[str, Any] = {
+            "format": FORMAT,
+            "username": stored.username,
+            "login_name": stored.login_name,
+            "tokens": {
+                "id": stored.tokens.id_token,
+                "access": stored.tokens.access_token,
+                "refresh": stored.tokens.refresh_token,
+            },
+        }
+        if stored.device:
+            document["device"] = dict(stored.device)
+        self._put(SESSION, json.dumps(document, separators=(",", ":")))
+
+    def forget(self, user: str | None = None) -> None:
+        """Remove the stored session (only if it is `user`'s, when given; a corrupt one
+        always), and any v1 entries left."""
+        stored = _parse(self._get(SESSION) or "")
+        if user is None or stored is None or stored.username == user:
+            self._delete(SESSION)
+        v1_user = self._v1_current_user()
+        if v1_user is not None and (user is None or v1_user == user):
+            self._forget_v1(v1_user)
+
+    # -- the names the rest of cogtui uses -------------------------------------------------
     def current_user(self) -> str | None:
-        return self._get(CURRENT_USER)
+        stored = self.load()
+        return stored.username if stored else None
 
-    def load_tokens(self, user: str, with_refresh: bool = True) -> Tokens | None:
-        """The user's tokens, or None unless the id and access tokens are both whole.
+    def load_tokens(self, user: str) -> Tokens | None:
+        stored = self.load()
+        return stored.tokens if stored and stored.username == user else None
 
-        Without `with_refresh` the refresh token is left in the keyring (each read is a
-        D-Bus round trip); `refresh_token` fetches it when it is needed.
-        """
-        id_token, access_token = self._get(f"id_token:{user}"), self._get(f"access_token:{user}")
-        if not id_token or not access_token:
-            return None
-        return Tokens(id_token, access_token, self.refresh_token(user) if with_refresh else None)
-
-    def refresh_token(self, user: str) -> str | None:
-        return self._get(f"refresh_token:{user}")
-
-    def save_tokens(self, user: str, tokens: Tokens) -> None:
-        """Store the tokens and make `user` the current user."""
-        for kind in TOKEN_KINDS:
-            value = getattr(tokens, kind)
-            if value:
-                self._put(f"{kind}:{user}", value)
-            else:
-                self._delete(f"{kind}:{user}")
-        self._put(CURRENT_USER, user)
-
-    def forget(self, user: str) -> None:
-        """Remove every piece of the user's tokens, and the current-user mark if it is theirs."""
-        for kind in TOKEN_KINDS:
-            self._delete(f"{kind}:{user}")
-        if self.current_user() == user:
-            self._delete(CURRENT_USER)
+    def save_tokens(self, user: str, tokens: Tokens, login_name: str | None = None) -> None:
+        self.save(StoredSession(user, tokens, login_name))
 
     def client_secret(self) -> str | None:
         return self._get(CLIENT_SECRET)
@@ -173,13 +274,54 @@ class Vault:
     def forget_client_secret(self) -> None:
         self._delete(CLIENT_SECRET)
 
-    # -- sharding ---------------------------------------------------------------------
-    def _get(self, key: str) -> str | None:
-        """The value, read whole or not at all: a corrupt entry reads as none."""
+    # -- v1, read once and removed -----------------------------------------------------------
+    def _v1_current_user(self) -> str | None:
+        return self._call("get_password", V1_CURRENT_USER)
+
+    def _migrate_v1(self) -> StoredSession | None:
+        user = self._v1_current_user()
+        if not user:
+            return None
+        id_token, access_token, refresh_token = (
+            self._v1_get(f"{kind}:{user}") for kind in V1_TOKEN_KINDS
+        )
+        stored = None
+        if id_token and access_token:
+            stored = StoredSession(user, Tokens(id_token, access_token, refresh_token))
+            self.save(stored)  # written first: a crash in between loses nothing
+        self._forget_v1(user)
+        return stored
+
+    def _forget_v1(self, user: str) -> None:
+        for kind in V1_TOKEN_KINDS:
+            key = f"{kind}:{user}"
+            head = self._call("get_password", key)
+            if head is None:
+                continue
+            count = _v1_count(head) if head.startswith(V1_SHARD_HEADER) else 0
+            for i in range(count or (V1_MAX_SHARDS if head.startswith(V1_SHARD_HEADER) else 0)):
+                self._remove(f"{key}#{i}")
+            self._remove(key)
+        self._remove(V1_CURRENT_USER)
+
+    def _v1_get(self, key: str) -> str | None:
         head = self._call("get_password", key)
-        if head is None or not head.startswith(SHARD_HEADER):
+        if head is None or not head.startswith(V1_SHARD_HEADER):
             return head
-        shape = _shards(head)
+        count, digest = _v1_count(head), head.split(":")[-1]
+        parts = [self._call("get_password", f"{key}#{i}") for i in range(count)]
+        if not count or any(part is None for part in parts):
+            return None
+        value = "".join(part or "" for part in parts)
+        return value if _digest(value) == digest else None
+
+    # -- pieces, only where the backend needs them ---------------------------------------------
+    def _get(self, key: str) -> str | None:
+        """The value, read whole or not at all: a corrupt one reads as none."""
+        head = self._call("get_password", key)
+        if head is None or not head.startswith(PIECES_HEADER):
+            return head
+        shape = _pieces(head)
         if shape is None:
             return None
         count, digest = shape
@@ -193,31 +335,40 @@ class Vault:
         return value if _digest(value) == digest else None
 
     def _put(self, key: str, value: str) -> None:
-        self._delete(key)
-        if len(value) <= SHARD_SIZE:
-            self._call("set_password", key, value)
+        if self.piece is not None:
+            self._delete(key)  # no stale piece of a longer value may stay behind
+        if self.piece is None or len(value) <= self.piece:
+            self._call("set_password", key, value)  # replaces the item (and any header)
             return
-        parts = [value[i : i + SHARD_SIZE] for i in range(0, len(value), SHARD_SIZE)]
+        parts = [value[i : i + self.piece] for i in range(0, len(value), self.piece)]
         for i, part in enumerate(parts):
             self._call("set_password", f"{key}#{i}", part)
         # The header goes last, so a reader never finds a header whose pieces are missing.
-        self._call("set_password", key, f"{SHARD_HEADER}:{len(parts)}:{_digest(value)}")
+        self._call("set_password", key, f"{PIECES_HEADER}:{len(parts)}:{_digest(value)}")
 
     def _delete(self, key: str) -> None:
         head = self._call("get_password", key)
         if head is None:
             return
-        if head.startswith(SHARD_HEADER):
-            count, _ = _shards(head) or (MAX_SHARDS, "")  # a corrupt header: every piece
-            for i in range(count):
+        shape = _pieces(head) if head.startswith(PIECES_HEADER) else None
+        if shape is not None:
+            for i in range(shape[0]):
                 self._remove(f"{key}#{i}")
+        elif self.piece is not None:  # corrupt: remove the pieces there are, in order
+            for i in range(MAX_PIECES):
+                if not self._remove(f"{key}#{i}"):
+                    break
         self._remove(key)
 
-    def _remove(self, key: str) -> None:
+    def _remove(self, key: str) -> bool:
+        """Delete one entry; False when there was none."""
         from keyring.errors import PasswordDeleteError
 
-        with contextlib.suppress(PasswordDeleteError):  # already gone
+        try:
             self._call("delete_password", key)
+        except PasswordDeleteError:  # already gone
+            return False
+        return True
 
     def _call(self, method: str, key: str, *value: str) -> str | None:
         from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
@@ -238,12 +389,43 @@ class Vault:
             raise KeyringUnavailable(f"The keyring refused the request ({name}): {FIX}.") from None
 
 
-def _shards(head: str) -> tuple[int, str] | None:
-    """(count, digest) from a shard header, or None when it is corrupt or absurd."""
+def _parse(raw: str) -> StoredSession | None:
+    """A v2 session item, checked field by field; anything else reads as no session."""
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        return None
+    tokens, username = document.get("tokens"), document.get("username")
+    login_name, device = document.get("login_name"), document.get("device") or {}
+    if not isinstance(tokens, dict) or not isinstance(username, str) or not username:
+        return None
+    id_token, access, refresh = tokens.get("id"), tokens.get("access"), tokens.get("refresh")
+    if not (isinstance(id_token, str) and id_token and isinstance(access, str) and access):
+        return None
+    if refresh is not None and not isinstance(refresh, str):
+        return None
+    if login_name is not None and not isinstance(login_name, str):
+        return None
+    if not isinstance(device, dict) or not all(isinstance(v, str) for v in device.values()):
+        return None
+    return StoredSession(username, Tokens(id_token, access, refresh or None), login_name, device)
+
+
+def _pieces(head: str) -> tuple[int, str] | None:
+    """(count, digest) from a pieces header, or None when it is corrupt or absurd."""
     parts = head.split(":")
-    if len(parts) != 4 or not parts[2].isdigit() or not 0 < int(parts[2]) <= MAX_SHARDS:
+    if len(parts) != 4 or not parts[2].isdigit() or not 0 < int(parts[2]) <= MAX_PIECES:
         return None
     return int(parts[2]), parts[3]
+
+
+def _v1_count(head: str) -> int:
+    parts = head.split(":")
+    if len(parts) != 4 or not parts[2].isdigit() or not 0 < int(parts[2]) <= V1_MAX_SHARDS:
+        return 0
+    return int(parts[2])
 
 
 def _digest(value: str) -> str:

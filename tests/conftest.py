@@ -400,6 +400,7 @@ class MemoryKeyring(KeyringBackend):
 
     priority = -1  # never chosen by keyring's own detection; tests set it explicitly
     LIMIT = 1280  # UTF-16 characters in a Windows credential blob
+    max_value_length = LIMIT  # what the vault reads to split a value
 
     def __init__(self) -> None:
         super().__init__()

@@ -32,16 +32,20 @@ EDITING_ACTIONS = {"edit", "clear", "revert", "revert_all", "add", "verify", "sa
 TYPING_KEYS_ACTIONS = {"sign_out", "quit", "move"}  # off while the editor is open
 
 
+def quoted(value: str | None) -> str:
+    return f"'{shown(value)}'" if value is not None else "nothing"
+
+
 def describe(row: Row, draft: Draft) -> str:
     """One line under the table about the row under the cursor, safe to show as text."""
-    name, old = shown(row.name), shown(repr(draft.original.get(row.name)))
+    name, old = shown(row.name), quoted(draft.original.get(row.name))
     if row.read_only:
         return f"{name} is read-only: only Cognito or an administrator sets it."
     lines = {
         "cleared": f"{name} will be cleared when you save (was {old}) · u reverts",
         "changed": f"{name} was {old} · u reverts",
         "new": f"{name} is new · u takes it back",
-        "pending": f"{shown(repr(row.pending_value))} waits for its verification code "
+        "pending": f"{quoted(row.pending_value)} waits for its verification code "
         "· v sends a new one",
         "unverified": f"{name} is not verified · v sends a code",
         "verified": f"{name} is verified",

@@ -21,13 +21,9 @@ from tests.conftest import Pool, cogtui_entries
 
 
 def token_entries(backend: Any, pool: Pool) -> list[str]:
-    """The keyring entries that hold this pool's tokens (not who is current, not secrets)."""
+    """The keyring items that hold this pool's session (vault v2: one, `@session`)."""
     service = f"cogtui:{pool.user_pool_id}:{pool.client_id}"
-    return [
-        user
-        for found, user in cogtui_entries(backend)
-        if found == service and user.partition(":")[0].endswith("_token")
-    ]
+    return [user for found, user in cogtui_entries(backend) if found == service]
 
 
 async def sign_out(pilot: Pilot[Any], key: str) -> None:
@@ -48,13 +44,13 @@ async def test_sign_out_here_removes_the_tokens_from_the_keyring(
     app = CogtuiApp(local_pool.settings(auth_flow="password"))
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, user)
-        assert len(token_entries(secret_service, local_pool)) == 3
+        assert token_entries(secret_service, local_pool) == ["@session"]
         await pilot.press("ctrl+l")
         await pilot.pause()
         await pilot.press("escape")  # "Stay" keeps the session
         await pilot.pause()
         assert isinstance(app.screen, ProfileScreen)
-        assert len(token_entries(secret_service, local_pool)) == 3
+        assert token_entries(secret_service, local_pool) == ["@session"]
         await sign_out(pilot, "h")
         assert isinstance(app.screen, SignInScreen)
         assert token_entries(secret_service, local_pool) == []
@@ -71,7 +67,7 @@ async def test_sign_out_everywhere_sends_global_sign_out(
     app = CogtuiApp(moto_pool.settings(auth_flow="password"))
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, user)
-        assert len(token_entries(secret_service, moto_pool)) == 3
+        assert token_entries(secret_service, moto_pool) == ["@session"]
         await sign_out(pilot, "g")
         assert isinstance(app.screen, SignInScreen)
         assert token_entries(secret_service, moto_pool) == []
@@ -89,7 +85,7 @@ async def test_sign_out_everywhere_on_a_server_without_it_still_signs_out_here(
         await sign_in(pilot, user)
         await sign_out(pilot, "g")
         assert isinstance(app.screen, SignInScreen)
-        assert not any(key.endswith("_token:" + user) for _, key in store.entries)
+        assert store.entries == {}
         shown = [n.message for n in app._notifications]
         assert any("not everywhere" in message for message in shown), shown
 

@@ -1,6 +1,7 @@
-"""Tokens in the keyring: split to fit Windows' limit, read back whole or not at all.
+"""The vault (v2): one keyring item per signed-in session, split only where the backend
+needs it (Windows' 1,280 characters), read back whole or not at all; v1 entries migrate.
 
-The backend is a keyring backend in memory that refuses values over 1,280 characters, as
+Most tests use a keyring backend in memory that refuses values over 1,280 characters, as
 Windows Credential Manager does; AWS refresh tokens are ~1,800 characters and growing.
 """
 
@@ -13,7 +14,7 @@ import pytest
 from keyring.errors import KeyringLocked, NoKeyringError
 
 from cogtui.errors import KeyringUnavailable
-from cogtui.vault import Tokens, Vault
+from cogtui.vault import SESSION, MemoryStore, Tokens, Vault
 from tests.conftest import MemoryKeyring, fake_tokens
 
 POOL, CLIENT = "eu-west-1_Vault1", "vaultclient"
@@ -43,60 +44,84 @@ def vault(store: MemoryKeyring) -> Vault:
     return Vault(store, POOL, CLIENT)
 
 
+class CountingStore(MemoryStore):
+    """A store without a length limit (Secret Service, Keychain) that counts the calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.calls.append("get")
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.calls.append("set")
+        super().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.calls.append("delete")
+        super().delete_password(service, username)
+
+
+def aws_sized(username: str = "grace") -> Tokens:
+    """Tokens of the sizes AWS issues: access ~1,100, id ~1,300, refresh ~1,780 characters."""
+    tokens = fake_tokens(POOL, CLIENT, username, access={"pad": "a" * 800}, id_={"pad": "i" * 950})
+    return Tokens(tokens.id_token, tokens.access_token, random_text(1_780))
+
+
+def test_a_session_of_real_size_is_one_item_read_once_and_written_once() -> None:
+    store = CountingStore()
+    vault = Vault(store, POOL, CLIENT)
+    saved = aws_sized()
+
+    vault.save_tokens("grace", saved, login_name="grace@example.com")
+    assert store.calls == ["set"]  # one write per sign-in or refresh
+    store.calls.clear()
+
+    loaded = vault.load()
+
+    assert store.calls == ["get"]  # one read at start-up
+    assert loaded is not None and loaded.tokens == saved
+    assert (loaded.username, loaded.login_name) == ("grace", "grace@example.com")
+    assert list(store.entries) == [(vault.service, SESSION)]
+
+
 @pytest.mark.parametrize("length", [1_800, 4_000])
-def test_a_long_refresh_token_round_trips(vault: Vault, store: MemoryKeyring, length: int) -> None:
+def test_a_long_session_is_split_where_the_backend_needs_it(
+    vault: Vault, store: MemoryKeyring, length: int
+) -> None:
     saved = tokens_with_refresh(length)
 
     vault.save_tokens("grace", saved)
 
     loaded = vault.load_tokens("grace")
-    assert loaded is not None
-    assert loaded.refresh_token == saved.refresh_token
-    assert (loaded.id_token, loaded.access_token) == (saved.id_token, saved.access_token)
-    assert len(pieces_of(store, saved.refresh_token)) >= 2
+    assert loaded == saved
+    assert len(store.cogtui_entries()) >= 3  # a header and its pieces
     assert max(len(value) for value in store.entries.values()) <= MemoryKeyring.LIMIT
 
 
-def test_a_long_access_token_round_trips(vault: Vault) -> None:
-    long_access = fake_tokens(POOL, CLIENT, access={"cognito:groups": ["g" * 30] * 100})
-    assert len(long_access.access_token) > 3_000
-
-    vault.save_tokens("grace", long_access)
-
-    loaded = vault.load_tokens("grace")
-    assert loaded is not None and loaded.access_token == long_access.access_token
+def session_pieces(store: MemoryKeyring) -> list[tuple[str, str]]:
+    return sorted(key for key in store.cogtui_entries() if key[1].startswith(SESSION + "#"))
 
 
-def test_a_missing_piece_reads_as_no_value(vault: Vault, store: MemoryKeyring) -> None:
-    saved = tokens_with_refresh(4_000)
-    vault.save_tokens("grace", saved)
+def test_a_missing_piece_reads_as_no_session(vault: Vault, store: MemoryKeyring) -> None:
+    vault.save_tokens("grace", tokens_with_refresh(4_000))
 
-    del store.entries[pieces_of(store, saved.refresh_token)[-1]]
+    del store.entries[session_pieces(store)[-1]]
 
-    loaded = vault.load_tokens("grace")
-    assert loaded is not None and loaded.refresh_token is None
+    assert vault.load() is None
 
 
-def test_a_changed_piece_fails_the_checksum_and_reads_as_no_value(
+def test_a_changed_piece_fails_the_checksum_and_reads_as_no_session(
     vault: Vault, store: MemoryKeyring
 ) -> None:
-    saved = tokens_with_refresh(4_000)
-    vault.save_tokens("grace", saved)
-    piece = pieces_of(store, saved.refresh_token)[1]
+    vault.save_tokens("grace", tokens_with_refresh(4_000))
+    piece = session_pieces(store)[1]
 
     store.entries[piece] = store.entries[piece][::-1]  # same length, other text
 
-    loaded = vault.load_tokens("grace")
-    assert loaded is not None and loaded.refresh_token is None
-
-
-def test_a_broken_access_token_means_no_tokens_at_all(vault: Vault, store: MemoryKeyring) -> None:
-    saved = fake_tokens(POOL, CLIENT, access={"padding": "p" * 3_000})
-    vault.save_tokens("grace", saved)
-
-    del store.entries[pieces_of(store, saved.access_token)[0]]
-
-    assert vault.load_tokens("grace") is None
+    assert vault.load() is None
 
 
 def test_forget_removes_every_piece(vault: Vault, store: MemoryKeyring) -> None:
@@ -109,29 +134,25 @@ def test_forget_removes_every_piece(vault: Vault, store: MemoryKeyring) -> None:
     assert vault.current_user() is None
 
 
-def test_saving_a_short_value_over_a_long_one_leaves_no_stale_piece(
+def test_saving_a_short_session_over_a_long_one_leaves_no_stale_piece(
     vault: Vault, store: MemoryKeyring
 ) -> None:
     vault.save_tokens("grace", tokens_with_refresh(4_000))
 
     vault.save_tokens("grace", tokens_with_refresh(36))
 
-    assert len(store.cogtui_entries()) == 4  # id, access, refresh, current user
+    assert list(store.cogtui_entries()) == [(vault.service, SESSION)]
 
 
-def test_one_entry_per_token_kind_per_user_plus_the_current_user(
-    vault: Vault, store: MemoryKeyring
-) -> None:
-    grace, ada = tokens_with_refresh(36, "grace"), tokens_with_refresh(36, "ada")
+def test_one_session_per_pool_and_client_the_last_sign_in_wins(vault: Vault) -> None:
+    vault.save_tokens("grace", tokens_with_refresh(36, "grace"))
+    ada = tokens_with_refresh(36, "ada")
 
-    vault.save_tokens("grace", grace)
     vault.save_tokens("ada", ada)
 
-    entries = store.cogtui_entries()
-    assert len(entries) == 3 + 3 + 1
     assert vault.current_user() == "ada"
-    loaded = vault.load_tokens("grace")
-    assert loaded is not None and loaded.access_token == grace.access_token
+    assert vault.load_tokens("ada") == ada
+    assert vault.load_tokens("grace") is None
 
 
 def test_service_names_begin_with_cogtui_and_differ_by_pool_and_client(
@@ -146,14 +167,11 @@ def test_service_names_begin_with_cogtui_and_differ_by_pool_and_client(
     assert all(service.startswith("cogtui") for service in services)
 
 
-def test_forgetting_one_user_keeps_the_other(vault: Vault, store: MemoryKeyring) -> None:
-    vault.save_tokens("grace", tokens_with_refresh(2_000, "grace"))
+def test_forgetting_another_user_keeps_the_session(vault: Vault, store: MemoryKeyring) -> None:
     vault.save_tokens("ada", tokens_with_refresh(2_000, "ada"))
 
     vault.forget("grace")
 
-    assert vault.load_tokens("grace") is None
-    assert vault.load_tokens("ada") is not None
     assert vault.current_user() == "ada"
 
 
@@ -191,21 +209,58 @@ def test_a_locked_or_missing_keyring_is_one_sentence_that_offers_no_keyring(
 
 
 @pytest.mark.parametrize(
-    "header",
+    "value",
     [
-        "cogtui-shards:v1:not-a-number:abc",
-        "cogtui-shards:v1:5000000:abc",  # would be five million D-Bus round trips
-        "cogtui-shards:v1:0:abc",
-        "cogtui-shards:v1",
-        "cogtui-shards:v1:2:abc:extra",
+        "cogtui-pieces:v2:not-a-number:abc",
+        "cogtui-pieces:v2:5000000:abc",  # would be five million D-Bus round trips
+        "cogtui-pieces:v2:0:abc",
+        "cogtui-pieces:v2",
+        "cogtui-pieces:v2:2:abc:extra",
+        "{not json",
+        "[1, 2, 3]",
+        '{"format": 3, "username": "grace", "tokens": {"id": "i", "access": "a"}}',
+        '{"format": 2, "username": "grace", "tokens": {"id": 5, "access": "a"}}',
+        '{"format": 2, "username": "", "tokens": {"id": "i", "access": "a"}}',
+        '{"format": 2, "username": "grace", "tokens": "nope"}',
     ],
 )
-def test_a_corrupt_header_reads_as_no_stored_session_and_forget_cleans_it(
-    vault: Vault, store: MemoryKeyring, header: str
+def test_a_corrupt_session_reads_as_no_stored_session_and_forget_cleans_it(
+    vault: Vault, store: MemoryKeyring, value: str
 ) -> None:
     vault.save_tokens("grace", tokens_with_refresh(4_000))
-    store.entries[(vault.service, "access_token:grace")] = header
+    store.entries[(vault.service, SESSION)] = value
 
-    assert vault.load_tokens("grace") is None
-    vault.forget("grace")
+    assert vault.load() is None
+    vault.forget()
     assert store.cogtui_entries() == {}
+
+
+def write_v1(store: MemoryKeyring, service: str, user: str, tokens: Tokens) -> None:
+    """Entries as cogtui 0.1 wrote them: one per token kind, split above 1,000 characters."""
+    import hashlib
+
+    for kind in ("id_token", "access_token", "refresh_token"):
+        value = getattr(tokens, kind)
+        parts = [value[i : i + 1000] for i in range(0, len(value), 1000)]
+        if len(parts) == 1:
+            store.entries[(service, f"{kind}:{user}")] = value
+            continue
+        for i, part in enumerate(parts):
+            store.entries[(service, f"{kind}:{user}#{i}")] = part
+        digest = hashlib.sha256(value.encode()).hexdigest()[:16]
+        store.entries[(service, f"{kind}:{user}")] = f"cogtui-shards:v1:{len(parts)}:{digest}"
+    store.entries[(service, "@current")] = user
+
+
+def test_a_v1_session_is_read_once_rewritten_as_v2_and_removed(
+    vault: Vault, store: MemoryKeyring
+) -> None:
+    old = tokens_with_refresh(1_800)
+    write_v1(store, vault.service, "grace", old)
+    assert len(store.cogtui_entries()) == 6  # id, access, refresh header + 2 pieces, current
+
+    loaded = vault.load()
+
+    assert loaded is not None and (loaded.username, loaded.tokens) == ("grace", old)
+    assert all(key[1].startswith(SESSION) for key in store.cogtui_entries())
+    assert vault.load_tokens("grace") == old  # now read from v2
