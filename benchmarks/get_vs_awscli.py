@@ -10,8 +10,14 @@ script re-runs itself in a private D-Bus session with a throwaway, unlocked gnom
 and a temporary HOME, so the user's own keyring, config and ~/.aws are never touched.
 Without them it uses the system keyring and signs out at the end.
 
+Both talk to the emulator through a loopback proxy that hands out tokens of the sizes AWS
+issues (access ~1,100, id ~1,300, refresh ~1,780 characters; see aws_sized.py);
+`--emulator-tokens` keeps the emulator's short ones. The script also reports the peak
+memory of one `cogtui get --json` and the keyring items it keeps for the user.
+
 The AWS CLI is optional (`pip install awscli`); without it only cogtui is timed.
-Target (DESIGN §6): cogtui at most 0.6x the AWS CLI's median wall time.
+Targets (DESIGN §6): cogtui at most 0.40x the AWS CLI's median wall time with AWS-sized
+tokens; peak memory of `get` at most 60 MiB.
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import private_keyring  # noqa: E402
+from aws_sized import SizingProxy  # noqa: E402
 
-TARGET = 0.6
+TARGET = 0.40
+MEMORY_TARGET_MIB = 60
 
 
 def cogtui_command() -> list[str]:
@@ -56,7 +64,41 @@ def describe(name: str, times: list[float]) -> str:
     )
 
 
-def benchmark(runs: int) -> int:
+# A forked child's peak memory counts the pages of its parent (this process holds the
+# emulator): a small launcher spawns the command and reports the command's own peak.
+LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "print(os.wait4(child.pid, 0)[2].ru_maxrss)"
+)
+
+
+def peak_memory_mib(command: list[str], env: dict[str, str]) -> float:
+    """The peak resident memory of one run of `command` (Linux reports KiB)."""
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command], env=env, capture_output=True, text=True
+    )
+    return int(done.stdout.strip()) / 1024
+
+
+def keyring_items(service: str) -> int | None:
+    """How many Secret Service items cogtui keeps for this pool and client (None: not one)."""
+    try:
+        import secretstorage
+
+        collection = secretstorage.get_default_collection(secretstorage.dbus_init())
+        return sum(
+            1
+            for item in collection.get_all_items()
+            if item.get_attributes().get("service") == service
+        )
+    except Exception:
+        return None
+
+
+def benchmark(runs: int, real_size: bool) -> int:
+    from dataclasses import replace
+
     from cogtui.demo import demo_session, embedded_emulator, seed
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGTUI_"))}
@@ -64,8 +106,10 @@ def benchmark(runs: int) -> int:
     if not shutil.which("cogtui"):  # `python -m cogtui` from this checkout
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     aws = shutil.which("aws")
-    with embedded_emulator() as url:
-        pool = seed(url)
+    with embedded_emulator() as emulator:
+        proxy = SizingProxy(emulator, real_size=real_size)
+        url = proxy.url
+        pool = replace(seed(emulator), endpoint_url=url)
         options = pool.cli_options()
         cogtui = [*cogtui_command(), "get", "--json", *options]
         # cogtui signs in the way a user does; its tokens go to the keyring.
@@ -98,15 +142,23 @@ def benchmark(runs: int) -> int:
                 for name in names[run % len(names) :] + names[: run % len(names)]:
                     elapsed, outputs[name] = timed(commands[name], env)
                     times[name].append(elapsed)
+            memory = peak_memory_mib(cogtui, env)
+            items = keyring_items(f"cogtui:{pool.user_pool_id}:{pool.client_id}")
         finally:
             subprocess.run(
                 [*cogtui_command(), "logout", *options], env=env, check=False,
                 capture_output=True,
             )  # fmt: skip
+            proxy.close()
     mine = json.loads(outputs["cogtui get --json"])
-    print(f"emulator: moto {moto_version()} at {url}; {runs} runs each, alternating")
+    sizes = ", ".join(f"{k} {v}" for k, v in proxy.sizes.items()) or "the emulator's own"
+    print(f"emulator: moto {moto_version()} behind a proxy; {runs} runs each, alternating")
+    print(f"token sizes (characters): {sizes}")
     for name in names:
         print(describe(name, times[name]))
+    verdict = "meets" if memory <= MEMORY_TARGET_MIB else "MISSES"
+    print(f"peak memory of cogtui get --json: {memory:.1f} MiB ({verdict} <= {MEMORY_TARGET_MIB})")
+    print(f"keyring items for the signed-in user: {items if items is not None else 'unknown'}")
     if not aws:
         print("aws: not installed (`pip install awscli` to compare); cogtui timed alone")
         return 0
@@ -136,6 +188,9 @@ def aws_version(aws: str, env: dict[str, str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each tool")
+    parser.add_argument(
+        "--emulator-tokens", action="store_true", help="keep the emulator's short tokens"
+    )
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     try:
@@ -146,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         return private_keyring.rerun_inside(__file__, argv)
     if private_keyring.inside():
         private_keyring.start_gnome_keyring()
-    return benchmark(args.runs)
+    return benchmark(args.runs, real_size=not args.emulator_tokens)
 
 
 if __name__ == "__main__":

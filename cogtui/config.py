@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +44,15 @@ def config_path() -> Path:
 def load_profiles(path: Path) -> dict[str, dict[str, str]]:
     """Read `[profiles.NAME]` tables from the config file; a missing file has none."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"The config file {path} cannot be read: {error}.") from None
+    import tomllib  # only when there is a file to read
+
+    try:
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"The config file {path} cannot be read: {error}.") from None
     profiles = data.get("profiles", {})

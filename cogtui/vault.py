@@ -13,33 +13,28 @@ own item, `@client-secret`. Entries of the v1 format (one per token kind per use
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import sys
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from cogtui.errors import KeyringUnavailable
+from cogtui.keyring_store import FIX, NotStored, piece_size, system_store
+
+__all__ = ["MemoryStore", "SecretStore", "StoredSession", "Tokens", "Vault", "system_store"]
 
 FORMAT = 2
 SESSION = "@session"
 CLIENT_SECRET = "@client-secret"
 PIECES_HEADER = "cogtui-pieces:v2"
 MAX_PIECES = 64  # a session is a few kilobytes; a header claiming more is corrupt
-WINDOWS_PIECE = 1200  # characters: Credential Manager's 1,280 UTF-16 characters, with room
 # v1: one entry per token kind per user, long ones split over `<key>#<i>` with this header.
 V1_CURRENT_USER = "@current"
 V1_TOKEN_KINDS = ("id_token", "access_token", "refresh_token")
 V1_SHARD_HEADER = "cogtui-shards:v1"
 V1_MAX_SHARDS = 16
-FIX = (
-    "install and unlock a Secret Service (for example gnome-keyring), "
-    "or run with --no-keyring to keep tokens in memory for this run only"
-)
 
 
 class SecretStore(Protocol):
@@ -88,125 +83,6 @@ class StoredSession:
     tokens: Tokens
     login_name: str | None = None
     device: Mapping[str, str] = field(default_factory=dict, repr=False)  # device key material
-
-
-# -- the system keyring -------------------------------------------------------------------------
-def system_store() -> SecretStore:
-    """The OS keyring, refusing backends that would write secrets to a plain file."""
-    from keyring.backends import chainer, fail, null
-
-    try:
-        backend = chosen_backend()
-    except Exception as error:  # a broken backend raises anything at all
-        name = type(error).__name__
-        raise KeyringUnavailable(f"The keyring could not start ({name}): {FIX}.") from None
-    backends = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
-    # fail and null keep nothing (null says it did); plaintext ones write secrets to a file.
-    unusable = (fail.Keyring, null.Keyring)
-    usable = [b for b in backends if not isinstance(b, unusable) and not _is_plaintext(b)]
-    if not usable:
-        raise KeyringUnavailable(f"No keyring is available to keep your tokens: {FIX}.")
-    return backend  # type: ignore[no-any-return]
-
-
-# The backend keyring picks by default on each platform (KWallet outranks the Secret
-# Service only on a KDE desktop).
-PLATFORM_BACKENDS = {
-    "linux": ("SecretService", "Keyring"),
-    "darwin": ("macOS", "Keyring"),
-    "win32": ("Windows", "WinVaultKeyring"),
-}
-
-
-def chosen_backend() -> Any:
-    """The backend keyring would choose, found without its plugin discovery when possible.
-
-    Discovery reads the entry points of every installed package (~50 ms, a quarter of a
-    `cogtui get`). keyring's own settings (PYTHON_KEYRING_BACKEND, keyringrc.cfg) still win.
-    """
-    import importlib
-
-    import keyring
-    import keyring.core
-
-    configured = keyring.core.load_env() or keyring.core.load_config()
-    if configured:
-        return configured
-    module, name = PLATFORM_BACKENDS.get(sys.platform, ("", ""))
-    if module and "KDE" not in os.environ.get("XDG_CURRENT_DESKTOP", ""):
-        if module == "SecretService":
-            backend: Any = one_connection_secret_service()
-        else:
-            backend = getattr(importlib.import_module(f"keyring.backends.{module}"), name)()
-        with contextlib.suppress(Exception):  # `priority` raises when it cannot work here
-            if backend.priority > 0:
-                return backend
-    return keyring.get_keyring()
-
-
-def one_connection_secret_service() -> Any:
-    """keyring's Secret Service backend, with one D-Bus connection and one encryption session
-    for the whole process: keyring opens both anew for every call (each a round trip and a
-    Diffie-Hellman exchange, ~10 ms), and the vault makes several calls in one run."""
-    import secretstorage
-    from keyring.backends import SecretService
-    from keyring.errors import InitError, KeyringLocked, PasswordDeleteError
-
-    class OneConnection(SecretService.Keyring):
-        def __init__(self) -> None:
-            super().__init__()  # type: ignore[no-untyped-call]
-            self._collection: Any = None
-            self._lock = threading.Lock()  # one D-Bus connection: one call at a time
-
-        def _opened(self) -> Any:
-            if self._collection is None:
-                try:
-                    bus = secretstorage.dbus_init()
-                    session = secretstorage.util.open_session(bus)
-                    collection = secretstorage.get_default_collection(bus, session)
-                except secretstorage.exceptions.SecretStorageException as error:
-                    raise InitError(f"Failed to open the collection: {error}.") from error
-                if collection.is_locked():
-                    collection.unlock()
-                    if collection.is_locked():  # the user dismissed the prompt
-                        raise KeyringLocked("Failed to unlock the collection!")
-                self._collection = collection
-            return self._collection
-
-        def get_password(self, service: str, username: str) -> str | None:
-            with self._lock:
-                for item in self._opened().search_items(self._query(service, username)):
-                    self.unlock(item)  # type: ignore[no-untyped-call]
-                    return str(item.get_secret().decode("utf-8"))
-            return None
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            attributes = self._query(service, username, application=self.appid)
-            label = f"Password for '{username}' on '{service}'"
-            with self._lock:
-                self._opened().create_item(label, attributes, password, replace=True)
-
-        def delete_password(self, service: str, username: str) -> None:
-            with self._lock:
-                for item in self._opened().search_items(self._query(service, username)):
-                    item.delete()
-                    return
-            raise PasswordDeleteError("No such password!")
-
-    return OneConnection()
-
-
-def _is_plaintext(backend: object) -> bool:
-    module = type(backend).__module__
-    return module.startswith("keyrings.alt") and "Plaintext" in type(backend).__name__
-
-
-def piece_size(store: object) -> int | None:
-    """How long one item's value may be in this store, or None when it takes any length."""
-    limit = getattr(store, "max_value_length", None)
-    if isinstance(limit, int):
-        return limit
-    return WINDOWS_PIECE if type(store).__module__.startswith("keyring.backends.Windows") else None
 
 
 # -- the vault ----------------------------------------------------------------------------------
@@ -362,31 +238,37 @@ class Vault:
 
     def _remove(self, key: str) -> bool:
         """Delete one entry; False when there was none."""
-        from keyring.errors import PasswordDeleteError
-
         try:
             self._call("delete_password", key)
-        except PasswordDeleteError:  # already gone
+        except NotStored:  # already gone
             return False
         return True
 
     def _call(self, method: str, key: str, *value: str) -> str | None:
-        from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
-
         try:
             result: str | None = getattr(self.store, method)(self.service, key, *value)
             return result
-        except PasswordDeleteError:
+        except NotStored:
             raise
-        except KeyringLocked:
-            raise KeyringUnavailable(f"The keyring is locked: {FIX}.") from None
-        except NoKeyringError:
-            raise KeyringUnavailable(
-                f"No keyring is available to keep your tokens: {FIX}."
-            ) from None
-        except Exception as error:  # KeyringError, and D-Bus or OS errors a backend lets out
-            name = type(error).__name__
-            raise KeyringUnavailable(f"The keyring refused the request ({name}): {FIX}.") from None
+        except Exception as error:  # the backend's errors, and D-Bus or OS errors it lets out
+            raise _unavailable(error) from None
+
+
+def _unavailable(error: Exception) -> Exception:
+    """A keyring backend's error as ours (keyring's classes are looked at only when keyring
+    is loaded, which it is not on the Secret Service path)."""
+    keyring_errors = sys.modules.get("keyring.errors")
+    if keyring_errors is not None:
+        if isinstance(error, keyring_errors.PasswordDeleteError):
+            return NotStored()
+        if isinstance(error, keyring_errors.KeyringLocked):
+            return KeyringUnavailable(f"The keyring is locked: {FIX}.")
+        if isinstance(error, keyring_errors.NoKeyringError):
+            return KeyringUnavailable(f"No keyring is available to keep your tokens: {FIX}.")
+    if isinstance(error, KeyringUnavailable):
+        return error
+    name = type(error).__name__
+    return KeyringUnavailable(f"The keyring refused the request ({name}): {FIX}.")
 
 
 def _parse(raw: str) -> StoredSession | None:

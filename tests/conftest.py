@@ -76,7 +76,8 @@ def secret_service(isolated_home: Path) -> Iterator[Any]:
     if not shutil.which("gnome-keyring-daemon"):
         missing("gnome-keyring", "install Debian's gnome-keyring")
     started = subprocess.run(
-        ["gnome-keyring-daemon", "--unlock", "--components=secrets", "--daemonize"],
+        # --replace: a daemon D-Bus started on its own (locked, no login collection) gives way.
+        ["gnome-keyring-daemon", "--replace", "--unlock", "--components=secrets", "--daemonize"],
         input=b"test-keyring-password",
         capture_output=True,
         timeout=30,

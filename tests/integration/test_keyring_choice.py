@@ -12,9 +12,15 @@ from cogtui.vault import system_store
 
 
 def test_on_linux_with_a_secret_service_it_is_the_secret_service(secret_service: Any) -> None:
-    from keyring.backends import SecretService
+    from cogtui.keyring_store import SecretServiceStore
 
-    assert isinstance(system_store(), SecretService.Keyring)
+    store = system_store()
+    assert isinstance(store, SecretServiceStore)
+    store.set_password("cogtui-test", "probe", "through one connection")
+    # keyring's own backend reads what cogtui wrote: the same items, the same schema.
+    assert secret_service.get_password("cogtui-test", "probe") == "through one connection"
+    store.delete_password("cogtui-test", "probe")
+    assert secret_service.get_password("cogtui-test", "probe") is None
 
 
 @pytest.mark.parametrize(

@@ -70,3 +70,65 @@ def test_importing_every_domain_module_loads_neither_textual_nor_botocore() -> N
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+GET_CHILD = r"""
+import json, sys
+import cogtui.vault as vault
+store = vault.MemoryStore()
+vault.Vault(store, "us-east-1_Get1", "getclient").save_tokens(
+    "grace", vault.Tokens(*json.loads(sys.argv[1]))
+)
+vault.system_store = lambda: store  # the keyring's place, without a D-Bus session here
+from cogtui.cli import main
+code = main(["get", "--json", "--user-pool-id", "us-east-1_Get1", "--client-id", "getclient",
+             "--endpoint-url", sys.argv[2]])
+heavy = {"textual", "rich", "botocore", "boto3", "pycognito", "jwt", "keyring", "cryptography"}
+print(json.dumps({"code": code, "loaded": sorted({m.split(".")[0] for m in sys.modules} & heavy)}),
+      file=sys.stderr)
+"""
+
+
+def test_cogtui_get_imports_no_ui_no_botocore_no_jwt_and_no_keyring_package() -> None:
+    """`cogtui get` is a script's call: nothing on its path imports what it does not use."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.conftest import fake_tokens
+
+    class GetUser(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            user = {"Username": "grace", "UserAttributes": [{"Name": "email", "Value": "g@x.org"}]}
+            body = json.dumps(user).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), GetUser)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tokens = fake_tokens("us-east-1_Get1", "getclient", "grace")
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                GET_CHILD,
+                json.dumps([tokens.id_token, tokens.access_token, tokens.refresh_token]),
+                f"http://127.0.0.1:{server.server_address[1]}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        server.shutdown()
+    assert '"email": "g@x.org"' in done.stdout, done.stderr
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report == {"code": 0, "loaded": []}
