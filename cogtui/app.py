@@ -1,8 +1,8 @@
 """The Textual app: opens the keyring and the session off the first frame, then a screen.
 
-Kept small on purpose: the work lives in `screens/` and in the domain modules. Nothing here
-imports boto3, botocore or keyring; the worker that opens the session does, after the first
-frame is on screen.
+Kept small on purpose: the work lives in `screens/` and in the domain modules. The first
+frame needs none of the screens: they are imported by the worker that opens the session,
+while the first frame is drawn and the keyring answers.
 """
 
 from __future__ import annotations
@@ -18,10 +18,6 @@ from cogtui.config import Settings
 from cogtui.display import shown
 from cogtui.errors import CogtuiError
 from cogtui.screens.background import run_blocking
-from cogtui.screens.confirm import ConfirmModal, changes
-from cogtui.screens.help import HelpScreen
-from cogtui.screens.profile import ProfileScreen
-from cogtui.screens.sign_in import SignInScreen
 from cogtui.session import Session
 from cogtui.vault import SecretStore
 
@@ -73,6 +69,9 @@ class CogtuiApp(AppBase):
 
     def open_session(self) -> bool:
         """Open the keyring and pick up stored tokens (refreshing them if due)."""
+        import cogtui.screens.profile
+        import cogtui.screens.sign_in  # noqa: F401  (imported here: off the first frame)
+
         if self.session is None:
             self.session = self._new_session()
         return self.session.resume()
@@ -107,6 +106,8 @@ class CogtuiApp(AppBase):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         assert self.session is not None
+        from cogtui.screens.sign_in import SignInScreen
+
         screen = SignInScreen(
             self.session,
             demo_credentials=self.demo_credentials,
@@ -124,15 +125,22 @@ class CogtuiApp(AppBase):
 
     def show_profile(self) -> None:
         assert self.session is not None
+        from cogtui.screens.profile import ProfileScreen
+
         self.push_screen(ProfileScreen(self.session))
 
     # -- app-wide keys ------------------------------------------------------------------
     def action_help(self) -> None:
+        from cogtui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
         """Quit, asking first when the profile has unsaved edits."""
+        from cogtui.screens.confirm import ConfirmModal, changes
+        from cogtui.screens.profile import ProfileScreen
+
         if isinstance(self.screen, ConfirmModal):
             return  # the question is already on screen
         profile = next((s for s in self.screen_stack if isinstance(s, ProfileScreen)), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from cogtui.display import shown
 from cogtui.profile import Row
@@ -27,6 +28,7 @@ STATUS_COLOURS = {
     "cleared": "error",
     "new": "primary",
 }
+COLUMNS = ("name", "value", "status")
 NAME_WIDTH = (12, 24)
 STATUS_WIDTH = 14
 
@@ -46,7 +48,13 @@ class AttributeTable(DataTable[Text]):
         self.rows_shown: list[Row] = []
 
     def show(self, rows: list[Row]) -> None:
-        """Replace the rows, keeping the cursor on the same attribute."""
+        """Show these rows, keeping the cursor on the same attribute: only the cells that
+        changed are redrawn when the rows are the same attributes in the same order."""
+        if not self.size.width:  # not laid out yet: drawn once, at its widths, on resize
+            self.rows_shown = rows
+            return
+        if self._update_in_place(rows):
+            return
         current, index = self.current_name, self.cursor_row
         self.rows_shown = rows
         self.clear(columns=True)
@@ -63,6 +71,25 @@ class AttributeTable(DataTable[Text]):
             self.move_cursor(row=names.index(current), animate=False)
         elif names:  # the row is gone (a saved clear): stay at the same place
             self.move_cursor(row=min(max(index, 0), len(names) - 1), animate=False)
+
+    def _update_in_place(self, rows: list[Row]) -> bool:
+        before = self.rows_shown
+        if [r.name for r in rows] != [r.name for r in before] or not self.columns:
+            return False  # other rows: drawn anew
+        if any(bool(a.problem) != bool(b.problem) for a, b in zip(rows, before, strict=True)):
+            return False  # a row's height changes
+        _, value_width = self._widths(rows)
+        if value_width != self.columns[ColumnKey("value")].width:
+            return False
+        colours = self.app.get_css_variables()
+        for old, new in zip(before, rows, strict=True):
+            if old != new:
+                for column, cell in zip(
+                    COLUMNS, self._cells(new, colours, value_width), strict=True
+                ):
+                    self.update_cell(new.name, column, cell)
+        self.rows_shown = rows
+        return True
 
     @property
     def current_name(self) -> str | None:
