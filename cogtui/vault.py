@@ -174,9 +174,9 @@ class Vault:
             head = self._call("get_password", key)
             if head is None:
                 continue
-            count = _v1_count(head) if head.startswith(V1_SHARD_HEADER) else 0
-            for i in range(count or (V1_MAX_SHARDS if head.startswith(V1_SHARD_HEADER) else 0)):
-                self._remove(f"{key}#{i}")
+            if head.startswith(V1_SHARD_HEADER):  # a corrupt count: every possible piece
+                for i in range(_v1_count(head) or V1_MAX_SHARDS):
+                    self._remove(f"{key}#{i}")
             self._remove(key)
         self._remove(V1_CURRENT_USER)
 
