@@ -13,6 +13,10 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compiled import compile_package
 
 PATHS = {
     "cogtui get (cli, session, vault, keyring store, transport)": (
@@ -51,6 +55,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--top", type=int, default=12)
     options = parser.parse_args(argv)
+    compile_package()
     for title, code in PATHS.items():
         best = min((one_run(code) for _ in range(options.runs)), key=lambda run: run[0])
         total, modules, imports = best

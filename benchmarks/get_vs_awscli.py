@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import private_keyring  # noqa: E402
 from aws_sized import SizingProxy  # noqa: E402
+from compiled import compile_package  # noqa: E402
 
 TARGET = 0.40
 MEMORY_TARGET_MIB = 60
@@ -193,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    compile_package()
     try:
         import moto  # noqa: F401
     except ImportError:

@@ -7,7 +7,9 @@ while the first frame is drawn and the keyring answers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,8 +20,19 @@ from cogtui.config import Settings
 from cogtui.display import shown
 from cogtui.errors import CogtuiError
 from cogtui.screens.background import run_blocking
-from cogtui.session import Session
-from cogtui.vault import SecretStore
+
+if TYPE_CHECKING:  # the session's modules load in the worker, off the first frame
+    from cogtui.cognito import User
+    from cogtui.session import Session
+    from cogtui.vault import SecretStore
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What opening the stored session found: signed in or not, and the attributes."""
+
+    resumed: bool
+    first: User | CogtuiError | None = None
 
 
 class CogtuiApp(AppBase):
@@ -67,24 +80,32 @@ class CogtuiApp(AppBase):
             group="start",
         )
 
-    def open_session(self) -> bool:
-        """Open the keyring and pick up stored tokens (refreshing them if due)."""
+    def open_session(self) -> Opened:
+        """Open the keyring, pick up stored tokens (refreshing them if due) and read the
+        attributes, all while the first frame waits: nothing else holds the interpreter, so
+        the request is not slowed by the profile screen being styled."""
         import cogtui.screens.profile
         import cogtui.screens.sign_in  # noqa: F401  (imported here: off the first frame)
 
         if self.session is None:
             self.session = self._new_session()
-        return self.session.resume()
+        if not self.session.resume():
+            return Opened(resumed=False)
+        try:
+            return Opened(resumed=True, first=self.session.get_user())
+        except CogtuiError as error:  # the profile screen says it, and r tries again
+            return Opened(resumed=True, first=error)
 
-    def opened(self, resumed: bool) -> None:
-        if resumed:
-            self.show_profile()
+    def opened(self, opened: Opened) -> None:
+        if opened.resumed:
+            self.show_profile(opened.first)
         else:
             self.show_sign_in()
 
     def not_opened(self, error: CogtuiError) -> None:
         self.keyring_problem = str(error)
         if self.session is None:  # no keyring at all: sign-in will say so
+            from cogtui.session import Session
             from cogtui.vault import MemoryStore, Vault
 
             s = self.settings
@@ -92,6 +113,7 @@ class CogtuiApp(AppBase):
         self.show_sign_in()
 
     def _new_session(self) -> Session:
+        from cogtui.session import Session
         from cogtui.vault import MemoryStore, Vault, system_store
 
         s = self.settings
@@ -123,11 +145,11 @@ class CogtuiApp(AppBase):
     def on_profile_screen_signed_out(self) -> None:
         self.show_sign_in()
 
-    def show_profile(self) -> None:
+    def show_profile(self, first: User | CogtuiError | None = None) -> None:
         assert self.session is not None
         from cogtui.screens.profile import ProfileScreen
 
-        self.push_screen(ProfileScreen(self.session))
+        self.push_screen(ProfileScreen(self.session, first))
 
     # -- app-wide keys ------------------------------------------------------------------
     def action_help(self) -> None:

@@ -8,11 +8,14 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cogtui import __version__, config
 from cogtui.display import json_text, shown
 from cogtui.errors import ClientSecretRequired, CogtuiError, UsageError
-from cogtui.session import Challenge, Session, SignedIn
+
+if TYPE_CHECKING:  # the TUI loads the session in its worker, off the first frame
+    from cogtui.session import Challenge, Session
 
 EPILOG = """\
 settings come from, in order: options, COGTUI_* environment variables, the Amplify outputs
@@ -129,6 +132,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
 
 
 def open_session(settings: config.Settings) -> Session:
+    from cogtui.session import Session
     from cogtui.vault import MemoryStore, Vault, system_store
 
     store = system_store() if settings.use_keyring else MemoryStore()
@@ -185,6 +189,8 @@ def say(text: str) -> None:
 
 # -- commands -----------------------------------------------------------------------------
 def login(args: argparse.Namespace, session: Session) -> int:
+    from cogtui.session import Challenge, SignedIn
+
     username = args.username or ask("Username")
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
     password = password or ask("Password", secret=True)

@@ -88,9 +88,12 @@ class ProfileScreen(Screen[None]):
         Binding("q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, first: User | CogtuiError | None = None) -> None:
+        """`first`: the attributes (or why they could not be read) when the caller has
+        already asked, as the app does while it opens the session; else the screen asks."""
         super().__init__()
         self.session = session
+        self.first = first
         self.draft = Draft()
         self.username = session.username or ""
         self.editing: str | None = None
@@ -106,7 +109,13 @@ class ProfileScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_who()
-        self.load()
+        first, self.first = self.first, None
+        if first is None:
+            self.load()
+        elif isinstance(first, CogtuiError):
+            self.failed(first, "Loading your attributes failed")
+        else:
+            self.loaded(first)
 
     def show_who(self) -> None:
         self.sub_title = shown(f"{self.username} · {self.session.settings.user_pool_id}")
