@@ -57,9 +57,10 @@ class Timed(CogtuiApp):
     def on_mount(self):  # Textual calls CogtuiApp.on_mount too
         self.call_after_refresh(lambda: marks.setdefault("first_frame", since_spawn()))
 
-    def opened(self, resumed):  # the keyring read and GetUser are done
-        marks["opened"] = since_spawn()
-        super().opened(resumed)
+    if hasattr(CogtuiApp, "opened"):  # older trees (a before run) have no such step
+        def opened(self, opened):  # the keyring read (and now GetUser) are done
+            marks["opened"] = since_spawn()
+            super().opened(opened)
 
 async def drive(pilot):
     from cogtui.screens.profile import ProfileScreen
@@ -104,7 +105,7 @@ if not spec["keyring"]:
 Timed(settings, store=store).run(headless=True, size=(100, 30), auto_pilot=drive)
 print(json.dumps({
     "first_frame": marks["first_frame"],
-    "opened": marks["opened"],
+    "opened": marks.get("opened", 0.0),
     "attributes": marks["attributes"],
     "startup_ops": marks["startup_ops"],
     "save_ops": marks["save_ops"],

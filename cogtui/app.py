@@ -54,8 +54,18 @@ class CogtuiApp(AppBase):
         demo_credentials: tuple[str, str] | None = None,
         notice: str | None = None,
         session: Session | None = None,
+        theme_file: Path | None = None,
     ) -> None:
+        """`theme_file`: the config file the chosen theme is read from and kept in (the
+        editor's own runs); None keeps the theme for this run only (the demo, tests)."""
         super().__init__()
+        self.theme_file = theme_file
+        if theme_file is not None:
+            from cogtui.config import read_theme
+
+            kept = read_theme(theme_file)
+            if kept in self.available_themes:
+                self.theme = kept
         self.settings = settings
         self.store = store
         self.demo_credentials = demo_credentials
@@ -71,6 +81,12 @@ class CogtuiApp(AppBase):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        if self.theme_file is not None:
+            self.theme_changed_signal.subscribe(self, self.keep_theme)
+        # After the first frame: the worker's imports would hold the interpreter meanwhile.
+        self.call_after_refresh(self.open_in_background)
+
+    def open_in_background(self) -> None:
         run_blocking(
             self,
             "Opening your stored session",
@@ -122,6 +138,15 @@ class CogtuiApp(AppBase):
             store = system_store() if s.use_keyring else MemoryStore()
         return Session(s, Vault(store, s.user_pool_id, s.client_id))
 
+    def keep_theme(self, theme: object) -> None:
+        from cogtui.config import remember_theme
+
+        assert self.theme_file is not None
+        try:
+            remember_theme(self.theme_file, self.theme)
+        except CogtuiError as error:
+            self.notify(str(error), severity="warning")
+
     # -- where the user is --------------------------------------------------------------
     def show_sign_in(self) -> None:
         """Back to the first screen, then the sign-in screen (start-up and sign-out)."""
@@ -156,7 +181,9 @@ class CogtuiApp(AppBase):
         from cogtui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            s = self.session
+            in_memory = s.vault.in_memory if s else not self.settings.use_keyring
+            self.push_screen(HelpScreen(in_memory, self.theme_file))
 
     async def action_quit(self) -> None:
         """Quit, asking first when the profile has unsaved edits."""

@@ -9,6 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual.app import SystemCommand
+from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
@@ -67,6 +68,17 @@ def keep_secrets_out_of_the_log() -> None:
     Logger.__call__ = logged  # type: ignore[method-assign]
 
 
+def own_bindings(node: object) -> set[tuple[str, str]]:
+    """(action, description) of the bindings cogtui's own classes declare for this node."""
+    return {
+        (binding.action, binding.description)
+        for cls in type(node).__mro__
+        if cls.__module__.startswith("cogtui")
+        for binding in cls.__dict__.get("BINDINGS", ())
+        if isinstance(binding, Binding)
+    }
+
+
 class AppBase(KeyGate):
     """What every cogtui app shares, whatever it shows."""
 
@@ -93,12 +105,15 @@ class AppBase(KeyGate):
         super()._handle_exception(error if isinstance(error, Crash) else Crash(error))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every key of the current screen is also a command in the palette."""
-        yield from super().get_system_commands(screen)
+        """cogtui's own keys on the current screen, as commands, and Textual's theme picker;
+        not the widgets' internals (cursor, page, copy, focus) or Textual's Quit and Keys."""
+        yield from (c for c in super().get_system_commands(screen) if c.title == "Theme")
         seen = set()
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or not active.enabled or binding.action in seen:
+                continue
+            if (binding.action, binding.description) not in own_bindings(active.node):
                 continue
             seen.add(binding.action)
             key = binding.key_display or self.get_key_display(binding)

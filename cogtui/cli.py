@@ -93,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     whoami = command("whoami", "who is signed in and until when (never prints a token)")
     whoami.add_argument("--verify", action="store_true", help="check the token signatures")
-    get = command("get", "print your attributes")
+    whoami.add_argument("--json", action="store_true", help="one JSON object")
+    get = command("get", "print your attributes (all, or the NAMEs given)")
+    get.add_argument(
+        "names", nargs="*", metavar="NAME", help="only these; with one NAME, only its value"
+    )
     get.add_argument("--json", action="store_true", help="one JSON object, name -> value")
     set_ = command("set", "change attributes: NAME=VALUE ..., NAME= clears")
     set_.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
@@ -204,7 +208,7 @@ def login(args: argparse.Namespace, session: Session) -> int:
         outcome = session.respond(outcome, answer, attributes)
     assert isinstance(outcome, SignedIn)
     where = "memory only, for this run" if not session.settings.use_keyring else "the keyring"
-    print(f"Signed in as {shown(outcome.username)}; tokens are kept in {where}.")
+    print(f"Signed in as {shown(session.display_name)}; tokens are kept in {where}.")
     return 0
 
 
@@ -229,30 +233,55 @@ def whoami(args: argparse.Namespace, session: Session) -> int:
     me = signed_in(session).identity()
     expires = datetime.fromtimestamp(me.expires_at).astimezone().isoformat(timespec="seconds")
     settings = session.settings
-    print(f"username: {shown(me.username)}")
-    print(f"sub: {shown(me.sub)}")
-    print(f"pool: {settings.user_pool_id} ({settings.region})")
-    print(f"client: {settings.client_id}")
-    if me.groups:
-        print(f"groups: {shown(', '.join(me.groups))}")
-    print(f"access token expires: {expires}")
+    facts: dict[str, object] = {
+        "signed in as": session.display_name,
+        "username": me.username,
+        "sub": me.sub,
+        "pool": settings.user_pool_id,
+        "region": settings.region,
+        "client": settings.client_id,
+        "groups": list(me.groups),
+        "access token expires": expires,
+    }
     if args.verify:
         url = tokens.jwks_url(settings.region, settings.user_pool_id, settings.endpoint_url)
         tokens.verify_signature(session.access_token(), url)
         if session.id_token:
             tokens.verify_signature(session.id_token, url)
-        print(f"signatures: valid ({url})")
+        facts["signatures"] = f"valid ({url})"
+    if args.json:
+        print(json_text({name.replace(" ", "_"): value for name, value in facts.items()}))
+        return 0
+    if facts["signed in as"] == me.username:
+        del facts["signed in as"]  # the username says it
+    if not me.groups:
+        del facts["groups"]
+    for name, value in facts.items():
+        text = ", ".join(value) if isinstance(value, list) else str(value)
+        print(f"{name}: {shown(text)}")
     return 0
 
 
 def get(args: argparse.Namespace, session: Session) -> int:
-    user = signed_in(session).get_user()
+    attributes = signed_in(session).get_user().attributes
+    if args.names:
+        from cogtui.profile import attribute_name
+
+        # As `set` names them: `team` is custom:team unless there is a `team`.
+        asked = list(dict.fromkeys(args.names))
+        wanted = [typed if typed in attributes else attribute_name(typed) for typed in asked]
+        for typed, name in zip(asked, wanted, strict=True):
+            if name not in attributes:
+                raise CogtuiError(f"You have no attribute named {shown(typed)}.")
+        attributes = {name: attributes[name] for name in wanted}
     if args.json:
-        print(json_text(user.attributes))
+        print(json_text(attributes))
+    elif len(args.names) == 1:
+        print(shown(next(iter(attributes.values()))))
     else:
-        names = {name: shown(name) for name in user.attributes}
+        names = {name: shown(name) for name in attributes}
         width = max((len(name) for name in names.values()), default=0)
-        for name, value in user.attributes.items():
+        for name, value in attributes.items():
             print(f"{names[name]:<{width}}  {shown(value)}")
     return 0
 
@@ -320,7 +349,7 @@ def verify(args: argparse.Namespace, session: Session) -> int:
 def edit(args: argparse.Namespace, settings: config.Settings) -> int:
     from cogtui.app import CogtuiApp
 
-    app = CogtuiApp(settings)
+    app = CogtuiApp(settings, theme_file=config.config_path())
     app.run()  # a crash is told by the app itself, in one sentence
     return app.return_code or 0
 

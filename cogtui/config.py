@@ -210,3 +210,55 @@ def _seconds(environ: Mapping[str, str], variable: str, default: float) -> float
     if not 0 < value <= 600:
         raise ConfigError(f"{variable} must be a number of seconds from 0 to 600, not {text!r}.")
     return value
+
+
+THEME_LINE = re.compile(r"^\s*theme\s*=")
+
+
+def read_theme(path: Path) -> str | None:
+    """The `theme = "NAME"` at the top of the config file, if there is one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    import tomllib
+
+    try:
+        theme = tomllib.loads(text).get("theme")
+    except tomllib.TOMLDecodeError:
+        return None
+    return theme if isinstance(theme, str) else None
+
+
+def remember_theme(path: Path, name: str) -> None:
+    """Write `theme = "NAME"` at the top of the config file, leaving every other line as it
+    is (the one line cogtui writes there); refuses when the result would not read back."""
+    import tomllib
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"The theme was not kept: {path} cannot be read ({error}).") from None
+    line = f"theme = {json.dumps(name)}\n"
+    first_table = next((i for i, text in enumerate(lines) if text.lstrip().startswith("[")), None)
+    top = lines[:first_table] if first_table is not None else lines
+    found = next((i for i, text in enumerate(top) if THEME_LINE.match(text)), None)
+    if found is None:
+        lines.insert(0, line)
+    else:
+        lines[found] = line
+    text = "".join(lines)
+    try:
+        if tomllib.loads(text).get("theme") != name:
+            raise ValueError
+    except (tomllib.TOMLDecodeError, ValueError):
+        raise ConfigError(f"The theme was not kept: {path} is not plain TOML.") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as error:
+        raise ConfigError(f"The theme was not kept: {path} cannot be written ({error}).") from None

@@ -149,6 +149,23 @@ class Conflict:
     mine: str  # the draft's value ("" clears)
 
 
+def review_notes(changes: Iterable[Change], login_name: str | None) -> list[str]:
+    """What a save of `changes` will bring about beyond the values: a code to enter for a
+    new email or phone number, and a sign-in lost when the attribute signed in with goes."""
+    notes = []
+    for change in changes:
+        if change.name not in VERIFIED_BY:
+            continue
+        if change.new:
+            notes.append(f"Cognito will send a code to verify the new {change.name}.")
+        elif login_name and change.old and change.old.casefold() == login_name.casefold():
+            notes.append(
+                f"You sign in with this {change.name} ({change.old}): once it is cleared, "
+                "it no longer signs you in."
+            )
+    return notes
+
+
 def applied(changes: Mapping[str, str], attributes: Mapping[str, str]) -> bool:
     """Whether Cognito's attributes hold every one of these changes (a clear: no value)."""
     return all(attributes.get(name, "") == value for name, value in changes.items())
@@ -314,5 +331,8 @@ def parse_assignments(arguments: Iterable[str]) -> dict[str, str]:
         typed, equals, value = argument.partition("=")
         if not equals or not typed.strip():
             raise UsageError(f"{argument!r} is not NAME=VALUE (write NAME= to clear an attribute).")
-        found[attribute_name(typed)] = value
+        name = attribute_name(typed)
+        if name in found:
+            raise UsageError(f"{name} is given twice; give each attribute once.")
+        found[name] = value
     return found

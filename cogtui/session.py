@@ -298,6 +298,22 @@ class Session:
         return tokens.identity(self._current())
 
     @property
+    def display_name(self) -> str:
+        """Who is signed in, as the user knows themselves: the name typed at sign-in, else
+        the id token's preferred_username or email; the username (a UUID in pools that
+        sign in by email) only when there is nothing else."""
+        with self._lock:
+            found = self._tokens
+            if self.login_name:
+                return self.login_name
+        if found is not None and found.id_token:
+            claims = tokens.claims(found.id_token)
+            for claim in ("preferred_username", "email"):
+                if isinstance(claims.get(claim), str) and claims[claim]:
+                    return str(claims[claim])
+        return self.username or ""
+
+    @property
     def id_token(self) -> str | None:
         with self._lock:
             return self._tokens.id_token if self._tokens else None

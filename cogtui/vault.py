@@ -94,6 +94,11 @@ class Vault:
         self.service = f"cogtui:{user_pool_id}:{client_id}"
         self.piece = piece_size(store)
 
+    @property
+    def in_memory(self) -> bool:
+        """Whether the tokens live in this process only (the demo, --no-keyring)."""
+        return isinstance(self.store, MemoryStore)
+
     # -- the session --------------------------------------------------------------------
     def load(self) -> StoredSession | None:
         """The stored session (one keyring read), or None when there is none or it is

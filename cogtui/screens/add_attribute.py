@@ -12,12 +12,13 @@ from textual.widgets import Input, Label, Static
 
 from cogtui.display import shown
 from cogtui.errors import UsageError
-from cogtui.profile import STANDARD_ATTRIBUTES, attribute_name, problem_with
+from cogtui.profile import STANDARD_ATTRIBUTES, attribute_name, is_read_only, problem_with
 from cogtui.widgets.field import Field
 
 
-class AddAttributeModal(ModalScreen[tuple[str, str] | None]):
-    """Dismisses with (typed name, value) on Enter in the value, None on Escape."""
+class AddAttributeModal(ModalScreen[tuple[str, str] | str | None]):
+    """Dismisses with (typed name, value) on Enter in the value; with the name alone when
+    the user has that attribute already and chose to edit it; None on Escape."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
@@ -25,6 +26,7 @@ class AddAttributeModal(ModalScreen[tuple[str, str] | None]):
 
     def __init__(self, present: set[str]) -> None:
         super().__init__()
+        self.present = present
         self.free = [name for name in STANDARD_ATTRIBUTES if name not in present]
 
     def compose(self) -> ComposeResult:
@@ -54,16 +56,21 @@ class AddAttributeModal(ModalScreen[tuple[str, str] | None]):
         if not typed.strip():
             return None, "Type a name."
         try:
-            return attribute_name(typed), None
+            name = attribute_name(typed)
         except UsageError as error:
             return None, str(error)
+        if is_read_only(name):  # refused here, before a value is typed for nothing
+            return None, f"{name} is read-only: only Cognito or an administrator sets it."
+        return name, None
 
     @on(Input.Changed)
     def changed(self) -> None:
         name, problem = self.name_and_problem()
         typed = self.query_one("#name", Input).value.strip()
         note = problem if typed and problem else ""
-        if name and name != typed:
+        if name in self.present:
+            note = f"You have {name} already: Enter edits it."
+        elif name and name != typed:
             note = f"will be saved as {name}"
         self.query_one("#name-note", Static).update(shown(note))
         value = self.query_one("#value", Input).value
@@ -73,17 +80,23 @@ class AddAttributeModal(ModalScreen[tuple[str, str] | None]):
         )
 
     def name_given(self, typed: str) -> None:
-        _, problem = self.name_and_problem()
+        name, problem = self.name_and_problem()
         if problem:
             self.query_one("#name-note", Static).update(shown(f"⚠ {problem}"))
+            return
+        if name in self.present:
+            self.dismiss(name)  # the row is there: edit it rather than replace it unseen
             return
         self.set_focus(self.query_one("#value", Field))  # now: the next key is for it
 
     def value_given(self, value: str) -> None:
-        _, problem = self.name_and_problem()
+        name, problem = self.name_and_problem()
+        if name in self.present:
+            self.dismiss(name)
+            return
         if problem:
             self.query_one("#name-note", Static).update(shown(f"⚠ {problem}"))
-            self.query_one("#name", Field).focus()
+            self.query_one("#name", Field).focus()  # the value typed stays in its field
             return
         if not value:
             self.query_one("#value-note", Static).update("⚠ Type a value.")

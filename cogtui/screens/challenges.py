@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from cogtui.display import shown
 from cogtui.profile import problem_with
 from cogtui.session import MFA_LABELS, Challenge
-from cogtui.widgets.field import Field
+from cogtui.widgets.field import CodeField, Field
 
 Answer = tuple[str, dict[str, str]] | None
 
@@ -61,17 +61,10 @@ class ChallengeCodeModal(ChallengeModal):
     """SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP: a one-time code."""
 
     TITLE_TEXT = "Sign-in code"
+    KEYS = "Enter continues · ctrl+t shows the code · Escape cancels sign-in"
 
     def fields(self) -> ComposeResult:
-        yield Field(
-            placeholder="code",
-            id="code",
-            password=True,
-            secret=True,
-            restrict=r"[0-9 ]*",
-            max_length=10,
-            on_enter=self.given,
-        )
+        yield CodeField(id="code", on_enter=self.given)
 
     def given(self, value: str) -> None:
         if value.strip():

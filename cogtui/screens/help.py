@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
@@ -15,23 +17,24 @@ KEYS: dict[str, list[tuple[tuple[str, ...], str]]] = {
         (("home", "end", "pageup", "pagedown"), "first, last, a page up or down"),
         (("enter", "e"), "edit the value of the row (read-only rows refuse)"),
         (("escape",), "cancel the edit in progress"),
-        (("delete", "x"), "clear the value (it is deleted on save)"),
-        (("u", "U"), "revert this row / revert every row"),
+        (("delete", "backspace", "x"), "clear the value (it is deleted on save)"),
+        (("u", "U"), "revert this row / revert every row (asks first)"),
         (("a",), "add an attribute (a non-standard name gets custom:)"),
         (("v",), "send a code to verify this email or phone number"),
-        (("ctrl+s",), "review the changes, then save them"),
+        (("ctrl+s",), "review the changes, then save them (keeps an open edit)"),
         (("r",), "reload from Cognito (asks first if you have edits)"),
         (("ctrl+l",), "sign out, here or everywhere (asks first)"),
         (("q", "ctrl+q"), "quit (asks first if you have edits)"),
     ],
     "Verification code": [
         (("enter",), "verify the code"),
+        (("ctrl+t",), "show or hide the code as typed"),
         (("ctrl+r",), "send a new code"),
         (("escape",), "later: the value waits for its code (v on the row)"),
     ],
     "Anywhere": [
         (("question_mark", "f1"), "this help"),
-        (("ctrl+p",), "every command, searchable"),
+        (("ctrl+p",), "every command, searchable; Theme picks the colours"),
     ],
 }
 SHOWN_AS = {
@@ -46,11 +49,27 @@ SHOWN_AS = {
     "escape": "Esc",
     "delete": "Del",
     "f1": "F1",
+    "backspace": "⌫",
 }
 NOTE = (
     "Nothing is sent while you edit. Saving sends one request with only the changed and "
-    "cleared attributes. Tokens are kept in the OS keyring and nowhere else."
+    "cleared attributes."
 )
+
+
+def where_things_are(in_memory: bool, theme_file: Path | None) -> str:
+    """The truth for this run: where the tokens live and where the theme is kept."""
+    tokens = (
+        "Tokens are kept in memory for this run only: nothing is stored on this machine."
+        if in_memory
+        else "Tokens are kept in the OS keyring and nowhere else."
+    )
+    theme = (
+        f"The theme you pick is kept in {theme_file}."
+        if theme_file
+        else "The theme you pick lasts for this run."
+    )
+    return f"{tokens} {theme}"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -59,6 +78,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close"),
     ]
+
+    def __init__(self, in_memory: bool = False, theme_file: Path | None = None) -> None:
+        super().__init__()
+        self.where = where_things_are(in_memory, theme_file)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
@@ -69,5 +92,5 @@ class HelpScreen(ModalScreen[None]):
                     for names, what in keys:
                         yield Static(" ".join(SHOWN_AS.get(n, n) for n in names), classes="key")
                         yield Static(what)
-            yield Static(NOTE, classes="dialog-text")
+            yield Static(f"{NOTE} {self.where}", classes="dialog-text", markup=False)
             yield Static("Escape closes", classes="dialog-keys")

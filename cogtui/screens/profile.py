@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from cogtui.display import shown
 from cogtui.errors import CogtuiError, NotSignedIn, SessionExpired, UsageError
-from cogtui.profile import VERIFIED_BY, Conflict, Draft, Row
+from cogtui.profile import VERIFIED_BY, Conflict, Draft, Row, review_notes
 from cogtui.screens.add_attribute import AddAttributeModal
 from cogtui.screens.background import run_blocking
 from cogtui.screens.confirm import ConfirmModal, changes
@@ -76,7 +76,7 @@ class ProfileScreen(Screen[None]):
         Binding("enter", "edit", "Edit", show=False, priority=True),
         Binding("escape", "cancel_edit", "Cancel edit", priority=True),
         Binding("x", "clear", "Clear", priority=True),
-        Binding("delete", "clear", "Clear", show=False, priority=True),
+        Binding("delete,backspace", "clear", "Clear", show=False, priority=True),
         Binding("u", "revert", "Revert", priority=True),
         Binding("U", "revert_all", "Revert all", show=False, priority=True),
         Binding("a", "add", "Add", priority=True),
@@ -118,7 +118,8 @@ class ProfileScreen(Screen[None]):
             self.loaded(first)
 
     def show_who(self) -> None:
-        self.sub_title = shown(f"{self.username} · {self.session.settings.user_pool_id}")
+        who = self.session.display_name or self.username
+        self.sub_title = shown(f"{who} · {self.session.settings.user_pool_id}")
 
     # -- showing the draft -------------------------------------------------------------
     @property
@@ -154,6 +155,8 @@ class ProfileScreen(Screen[None]):
             return self.editing is None
         if action not in EDITING_ACTIONS:
             return True
+        if action == "save" and self.editing is not None and not self.busy:
+            return True  # keeps the edit, then opens the review
         if self.busy or self.editing is not None:
             return None if action in ("save", "reload") else False
         row = self.table.current_row if self.is_mounted else None
@@ -164,12 +167,7 @@ class ProfileScreen(Screen[None]):
         if action == "revert_all":
             return self.draft.dirty
         if action == "verify":
-            return bool(
-                row
-                and row.name in VERIFIED_BY
-                and row.name not in self.draft.edits
-                and row.status in ("unverified", "pending")
-            )
+            return row is not None  # on a row with nothing to verify, v says why
         if action == "edit":
             return row is not None
         return True
@@ -239,16 +237,32 @@ class ProfileScreen(Screen[None]):
             self.show_draft()
 
     def action_revert_all(self) -> None:
-        self.draft.revert_all()
-        self.show_draft()
-        self.notify("Every edit is reverted.")
+        question = ConfirmModal(
+            "Revert every edit?",
+            f"{changes(len(self.draft.changes()), 'unsaved')} will be lost.",
+            confirm="Revert all",
+            cancel="Keep editing",
+        )
+        self.app.push_screen(question, self.revert_all_confirmed)
+
+    def revert_all_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.draft.revert_all()
+            self.show_draft()
+            self.notify("Every edit is reverted.")
 
     def action_add(self) -> None:
         present = {row.name for row in self.draft.rows()}
         self.app.push_screen(AddAttributeModal(present), self.added)
 
-    def added(self, result: tuple[str, str] | None) -> None:
+    def added(self, result: tuple[str, str] | str | None) -> None:
         if result is None:
+            return
+        if isinstance(result, str):  # an attribute the user has: edit its row
+            names = [row.name for row in self.table.rows_shown]
+            if result in names:
+                self.table.move_cursor(row=names.index(result), animate=False)
+                self.action_edit()
             return
         typed, value = result
         try:
@@ -317,9 +331,8 @@ class ProfileScreen(Screen[None]):
 
     # -- saving ------------------------------------------------------------------------
     def action_save(self) -> None:
-        if self.editing is not None:
-            self.notify("Finish the edit first: Enter keeps it, Escape cancels.")
-            return
+        if self.editing is not None:  # ctrl+s in the editor: the edit is kept, then saved
+            self.keep_edit(self.query_one(ValueEditor).value)
         if self.busy:
             self.notify("Wait for the request in flight to finish.")
             return
@@ -348,7 +361,9 @@ class ProfileScreen(Screen[None]):
         if not self.draft.dirty:
             self.notify("Nothing to save: Cognito already holds these values.")
             return
-        review = ReviewModal(self.draft.changes(), conflicts)
+        self.app.clear_notifications()  # what they said ("fix the marked rows") is past
+        notes = review_notes(self.draft.changes(), self.session.login_name)
+        review = ReviewModal(self.draft.changes(), conflicts, notes)
         self.app.push_screen(review, lambda answer: self.review_answered(answer, conflicts))
 
     def review_answered(self, answer: str | None, conflicts: list[Conflict]) -> None:
@@ -420,16 +435,28 @@ class ProfileScreen(Screen[None]):
 
     def action_verify(self) -> None:
         row = self.table.current_row
-        if row is not None:
-            name = row.name
-            self.set_busy(shown(f"Sending a verification code for {name}…"))
-            run_blocking(
-                self,
-                "Sending a verification code",
-                lambda: self.session.send_code(name),
-                self.open_code_modal,
-                lambda error: self.failed(error, "No code was sent"),
-            )
+        if row is None:
+            return
+        name, why_not = row.name, None
+        if name not in VERIFIED_BY:
+            why_not = f"{name} needs no verification: only email and phone_number are verified."
+        elif name in self.draft.edits:
+            why_not = f"Save the new {name} first: Cognito sends its code then."
+        elif row.status == "verified":
+            why_not = f"{name} is already verified."
+        elif not self.draft.value(name):
+            why_not = f"There is no {name} to verify."
+        if why_not:
+            self.notify(shown(why_not))
+            return
+        self.set_busy(shown(f"Sending a verification code for {name}…"))
+        run_blocking(
+            self,
+            "Sending a verification code",
+            lambda: self.session.send_code(name),
+            self.open_code_modal,
+            lambda error: self.failed(error, "No code was sent"),
+        )
 
     def open_code_modal(self, delivery: CodeDelivery) -> None:
         self.set_busy(None)
@@ -447,7 +474,7 @@ class ProfileScreen(Screen[None]):
             self.session,
             demo_credentials=getattr(app, "demo_credentials", None),
             notice=getattr(app, "notice", None),
-            reauth_user=self.username,
+            reauth_user=self.session.display_name or self.username,
             keeps_edits=self.draft.dirty,
         )
         app.push_screen(screen, self.signed_in_again)
@@ -457,7 +484,8 @@ class ProfileScreen(Screen[None]):
             return
         if username != self.username:
             self.draft = Draft()  # edits of another user are not theirs to save
-            self.notify(f"Signed in as {username}; the previous user's edits were dropped.")
+            who = self.session.display_name or username
+            self.notify(f"Signed in as {who}; the previous user's edits were dropped.")
         elif self.draft.dirty:
             self.notify("Signed in again; your edits are kept.")
         self.username = username

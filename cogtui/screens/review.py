@@ -53,9 +53,15 @@ class ReviewModal(Dialog[str | None]):
     ]
     CLASSES = "review"
 
-    def __init__(self, changes_: list[Change], conflicts: list[Conflict] | None = None) -> None:
+    def __init__(
+        self,
+        changes_: list[Change],
+        conflicts: list[Conflict] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
         self.changes = changes_
         self.conflicts = conflicts or []
+        self.notes = notes or []
         count = len(changes_)
         buttons = [("confirm", "Save", "primary"), ("cancel", "Back", "default")]
         keys = "Enter saves · Escape goes back to editing"
@@ -81,6 +87,8 @@ class ReviewModal(Dialog[str | None]):
             )
             for conflict in self.conflicts:
                 yield Static(conflict_line(conflict), classes="conflict")
+        for note in self.notes:
+            yield Static(shown(f"⚠ {note}"), classes="review-note", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and parameters == ("theirs",):

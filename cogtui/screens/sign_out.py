@@ -23,14 +23,19 @@ class SignOutModal(Dialog[bool]):
     ]
 
     def __init__(self, session: Session, unsaved: int = 0) -> None:
+        here = (
+            "the tokens held in memory for this run are forgotten"
+            if session.vault.in_memory
+            else "the stored tokens are removed from this machine's keyring"
+        )
         detail = (
-            "Here: the stored tokens are removed from this machine and the refresh token is "
-            "revoked. Everywhere: Cognito also ends your sessions on every other device."
+            f"Here: {here} and the refresh token is revoked. "
+            "Everywhere: Cognito also ends your sessions on every other device."
         )
         if unsaved:
             detail += f" {changes(unsaved, 'unsaved')} will be lost."
         super().__init__(
-            shown(f"Sign out {session.username or ''}?"),
+            shown(f"Sign out {session.display_name}?"),
             detail,
             buttons=(
                 ("here", "Sign out here", "warning"),

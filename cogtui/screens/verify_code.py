@@ -14,7 +14,7 @@ from cogtui.display import shown
 from cogtui.errors import CodeExpired, CogtuiError, NotSignedIn, SessionExpired
 from cogtui.screens.background import cancel, run_blocking
 from cogtui.session import Session
-from cogtui.widgets.field import Field
+from cogtui.widgets.field import CodeField, Field
 
 if TYPE_CHECKING:
     from cogtui.cognito import CodeDelivery
@@ -45,21 +45,16 @@ class VerifyCodeModal(ModalScreen[str]):
                 shown(f"Verify {self.delivery.attribute}"), classes="dialog-title", markup=False
             )
             yield Static(where(self.delivery), id="code-where", classes="dialog-text", markup=False)
-            yield Field(
-                placeholder="code",
-                id="code",
-                password=True,  # a code is a secret while it is valid: never on screen
-                secret=True,
-                restrict=r"[0-9 ]*",
-                max_length=10,
-                on_enter=lambda _: self.action_verify(),
-            )
+            yield CodeField(id="code", on_enter=lambda _: self.action_verify())
             yield Static("", id="code-problem", classes="note", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Verify", variant="primary", id="verify")
                 yield Button("Resend", id="resend")
                 yield Button("Later", id="later")
-            yield Static("Enter verifies · ctrl+r resends · Escape: later", classes="dialog-keys")
+            yield Static(
+                "Enter verifies · ctrl+t shows the code · ctrl+r resends · Escape: later",
+                classes="dialog-keys",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#code", Field).focus()
@@ -123,6 +118,7 @@ class VerifyCodeModal(ModalScreen[str]):
         self.refresh_bindings()
 
     def verified(self) -> None:
+        self.app.clear_notifications()  # "not verified yet" is no longer true
         self.app.notify(f"{self.delivery.attribute} is verified.", severity="information")
         self.dismiss("verified")
 

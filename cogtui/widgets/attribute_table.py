@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
@@ -20,17 +21,59 @@ STATUS_LABELS = {
     "read-only": "read-only",
     "": "",
 }
-STATUS_COLOURS = {
-    "verified": "success",
-    "unverified": "warning",
-    "pending": "warning",
-    "changed": "primary",
-    "cleared": "error",
-    "new": "primary",
+STATUS_COLOURS = {  # the theme's text-* colours: tinted to read on its own background
+    "verified": "text-success",
+    "unverified": "text-warning",
+    "pending": "text-warning",
+    "changed": "text-primary",
+    "cleared": "text-error",
+    "new": "text-primary",
 }
 COLUMNS = ("name", "value", "status")
+READABLE = 4.5  # WCAG's contrast ratio for text
 NAME_WIDTH = (12, 24)
 STATUS_WIDTH = 14
+
+
+def contrast(one: Color, other: Color) -> float:
+    """WCAG's contrast ratio of two opaque colours (1 to 21)."""
+
+    def luminance(colour: Color) -> float:
+        def channel(value: int) -> float:
+            v = value / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable(colour: Color, background: Color) -> Color:
+    """The theme's colour, darkened on a light background or lightened on a dark one until
+    it reads as text (some built-in themes' warning and success colours do not)."""
+    towards = Color(0, 0, 0) if background.brightness > 0.5 else Color(255, 255, 255)
+    for step in range(21):
+        candidate = colour.blend(towards, step / 20)
+        if contrast(candidate, background) >= READABLE:
+            return candidate
+    return towards
+
+
+def status_colours(variables: dict[str, str]) -> dict[str, str]:
+    """Each status's colour for this theme, readable on the table's background; a theme of
+    the terminal's own colours (ansi-*) keeps them as they are: the palette is not known."""
+    names = {**STATUS_COLOURS, "problem": "text-error"}
+    try:
+        background = Color.parse(variables["surface"])
+        if background.ansi is None:
+            return {
+                status: readable(Color.parse(variables[name]), background).hex
+                for status, name in names.items()
+            }
+    except (KeyError, ColorParseError):
+        pass
+    return {status: variables.get(name, "") for status, name in names.items()}
 
 
 class AttributeTable(DataTable[Text]):
@@ -62,7 +105,7 @@ class AttributeTable(DataTable[Text]):
         self.add_column("attribute", key="name", width=name_width)
         self.add_column("value", key="value", width=value_width)
         self.add_column("status", key="status", width=STATUS_WIDTH)
-        colours = self.app.get_css_variables()
+        colours = status_colours(self.app.get_css_variables())
         for row in rows:
             height = 2 if row.problem else 1
             self.add_row(*self._cells(row, colours, value_width), key=row.name, height=height)
@@ -81,7 +124,7 @@ class AttributeTable(DataTable[Text]):
         _, value_width = self._widths(rows)
         if value_width != self.columns[ColumnKey("value")].width:
             return False
-        colours = self.app.get_css_variables()
+        colours = status_colours(self.app.get_css_variables())
         for old, new in zip(before, rows, strict=True):
             if old != new:
                 for column, cell in zip(
@@ -106,6 +149,13 @@ class AttributeTable(DataTable[Text]):
         if self.rows_shown:
             self.show(self.rows_shown)
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        rows, self.rows_shown = self.rows_shown, []
+        self.show(rows)  # drawn anew, in the new theme's colours
+
     # -- cells ------------------------------------------------------------------------
     def _widths(self, rows: list[Row]) -> tuple[int, int]:
         longest = max((len(row.name) for row in rows), default=0)
@@ -114,7 +164,7 @@ class AttributeTable(DataTable[Text]):
         return name_width, max(spare, 16)
 
     def _cells(self, row: Row, colours: dict[str, str], width: int) -> tuple[Text, Text, Text]:
-        colour = colours.get(STATUS_COLOURS.get(row.status, ""), "")
+        colour = colours.get(row.status, "")
         name = Text(shown(row.name), overflow="ellipsis", no_wrap=True)
         value = Text(shown(row.value), overflow="ellipsis", no_wrap=True)
         status = Text(STATUS_LABELS.get(row.status, row.status), style=colour)
@@ -130,9 +180,9 @@ class AttributeTable(DataTable[Text]):
             value.append(f" → {shown(row.pending_value)}", style=colour)
         value.truncate(width, overflow="ellipsis")
         if row.problem:
-            problem = Text("⚠ " + shown(row.problem), style=f"bold {colours.get('error', 'red')}")
+            problem = Text("⚠ " + shown(row.problem), style=f"bold {colours['problem']}")
             problem.truncate(width, overflow="ellipsis")
             value = Text("\n").join([value, problem])
             status.append("\n")
-            status.append("needs a fix", style=colours.get("error", "red"))
+            status.append("needs a fix", style=colours["problem"])
         return name, value, status

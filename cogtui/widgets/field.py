@@ -115,3 +115,17 @@ class Field(Input):
                 event.prevent_default()
                 return
         await super()._on_key(event)
+
+
+class CodeField(Field):
+    """A one-time code: digits (spaces allowed), masked until ctrl+t shows it. A code is a
+    secret while it is valid, so no screenshot holds one, but the user may check it."""
+
+    BINDINGS = [Binding("ctrl+t", "reveal", "Show the code", show=False)]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("placeholder", "code")
+        super().__init__(password=True, secret=True, restrict=r"[0-9 ]*", max_length=10, **kwargs)
+
+    def action_reveal(self) -> None:
+        self.password = not self.password

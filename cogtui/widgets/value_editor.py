@@ -54,6 +54,10 @@ class ValueEditor(Vertical):
         self.add_class("open")
         return field
 
+    @property
+    def value(self) -> str:
+        return self.query_one(Field).value
+
     def close(self) -> None:
         self.remove_class("open")
 

@@ -1,0 +1,104 @@
+"""What a new user trips on at the command line, against cognito-local, tokens in a real
+Secret Service: who they are in a pool that signs in by email, `get NAME`, `whoami --json`,
+and an attribute given twice to `set`."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import PASSWORD, Story, create_pool
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@pytest.fixture
+def story(cognito_local_endpoint: str, record: Any, cogtui_cli: Any, empty_keyring: Any) -> Story:
+    pool = create_pool(cognito_local_endpoint)
+    return Story(pool, record(pool), cogtui_cli, empty_keyring, flow="password")
+
+
+@pytest.fixture
+def email_story(
+    cognito_local_endpoint: str, record: Any, cogtui_cli: Any, empty_keyring: Any
+) -> Story:
+    """A pool whose users sign in by email: Cognito names each of them with a UUID."""
+    pool = create_pool(cognito_local_endpoint, UsernameAttributes=["email"])
+    return Story(pool, record(pool), cogtui_cli, empty_keyring, flow="password")
+
+
+def test_a_user_who_signs_in_by_email_is_shown_by_email_not_by_uuid(email_story: Story) -> None:
+    email_story.pool.add_user("ada@example.com", given_name="Ada")
+
+    login = email_story.login("ada@example.com", PASSWORD)
+    whoami = email_story.in_new_process("whoami")
+
+    assert login.code == 0, login.err
+    assert login.out == "Signed in as ada@example.com; tokens are kept in the keyring.\n"
+    assert whoami.code == 0, whoami.err
+    lines = whoami.out.splitlines()
+    assert lines[0] == "signed in as: ada@example.com"
+    assert UUID.fullmatch(lines[1].removeprefix("username: "))  # the UUID, named as such
+
+
+def test_whoami_json_is_one_object_with_the_name_typed_and_the_username(
+    email_story: Story,
+) -> None:
+    email_story.pool.add_user("grace@example.com")
+    assert email_story.login("grace@example.com", PASSWORD).code == 0
+
+    ran = email_story("whoami", "--json")
+
+    assert ran.code == 0, ran.err
+    facts = json.loads(ran.out)
+    assert facts["signed_in_as"] == "grace@example.com"
+    assert UUID.fullmatch(facts["username"]) and facts["sub"]
+    assert facts["pool"] == email_story.pool.user_pool_id
+    assert facts["client"] == email_story.pool.client_id
+    assert facts["groups"] == []
+    assert "access_token_expires" in facts
+    assert not any(part.count(".") == 2 and len(part) > 100 for part in ran.out.split('"'))
+
+
+def test_get_with_names_prints_only_those(story: Story) -> None:
+    user = story.pool.add_user(email="ada@example.com", given_name="Ada", custom_team="blue")
+    assert story.login(user, PASSWORD).code == 0
+
+    one = story("get", "email")
+    two = story("get", "given_name", "email")
+    as_json = story("get", "--json", "email", "team")
+
+    assert (one.code, one.out) == (0, "ada@example.com\n")
+    assert two.code == 0 and two.out.splitlines() == [
+        "given_name  Ada",
+        "email       ada@example.com",
+    ]
+    assert as_json.code == 0
+    assert json.loads(as_json.out) == {"email": "ada@example.com", "custom:team": "blue"}
+
+
+def test_get_of_an_attribute_the_user_has_not_says_so(story: Story) -> None:
+    user = story.pool.add_user(email="ada@example.com")
+    assert story.login(user, PASSWORD).code == 0
+
+    ran = story("get", "email", "nickname")
+
+    assert ran.code == 1
+    assert ran.out == ""
+    assert ran.sentence() == "You have no attribute named nickname."
+
+
+def test_set_refuses_an_attribute_given_twice_and_sends_nothing(story: Story) -> None:
+    user = story.pool.add_user(custom_team="red")
+    assert story.login(user, PASSWORD).code == 0
+    story.recorder.requests.clear()
+
+    ran = story("set", "team=A", "team=B")
+
+    assert ran.code == 2
+    assert ran.sentence() == "custom:team is given twice; give each attribute once."
+    assert story.recorder.of("UpdateUserAttributes") == []
+    assert story.pool.attributes(user)["custom:team"] == "red"
