@@ -75,8 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cogtui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help, description=help, parents=[after_command])
+    # With --no-keyring nothing lasts between commands: each can sign in for itself.
+    for_itself = argparse.ArgumentParser(add_help=False)
+    one_shot = for_itself.add_argument_group("signing in first (what --no-keyring needs)")
+    one_shot.add_argument("--username", help="sign in as this user first")
+    one_shot.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+    def command(name: str, help: str, signs_in: bool = False) -> argparse.ArgumentParser:
+        parents = [after_command, for_itself] if signs_in else [after_command]
+        return commands.add_parser(name, help=help, description=help, parents=parents)
 
     command("edit", "open the profile editor (the default)")
     login = command("login", "sign in without the TUI")
@@ -91,17 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also sign out of every device (GlobalSignOut)",
     )
-    whoami = command("whoami", "who is signed in and until when (never prints a token)")
+    whoami = command("whoami", "who is signed in and until when (never prints a token)", signs_in=True)
     whoami.add_argument("--verify", action="store_true", help="check the token signatures")
     whoami.add_argument("--json", action="store_true", help="one JSON object")
-    get = command("get", "print your attributes (all, or the NAMEs given)")
+    get = command("get", "print your attributes (all, or the NAMEs given)", signs_in=True)
     get.add_argument(
         "names", nargs="*", metavar="NAME", help="only these; with one NAME, only its value"
     )
     get.add_argument("--json", action="store_true", help="one JSON object, name -> value")
-    set_ = command("set", "change attributes: NAME=VALUE ..., NAME= clears")
+    set_ = command("set", "change attributes: NAME=VALUE ..., NAME= clears", signs_in=True)
     set_.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
-    verify = command("verify", "verify an email address or phone number with a code")
+    verify = command("verify", "verify an email address or phone number with a code", signs_in=True)
     verify.add_argument("attribute", metavar="NAME", help="email or phone_number")
     verify.add_argument("--code", help="asked for when missing")
     verify.add_argument("--resend", action="store_true", help="send a new code, then ask for it")
@@ -193,6 +202,14 @@ def say(text: str) -> None:
 
 # -- commands -----------------------------------------------------------------------------
 def login(args: argparse.Namespace, session: Session) -> int:
+    sign_in(args, session)
+    where = "memory only, for this run" if not session.settings.use_keyring else "the keyring"
+    print(f"Signed in as {shown(session.display_name)}; tokens are kept in {where}.")
+    return 0
+
+
+def sign_in(args: argparse.Namespace, session: Session) -> None:
+    """Sign in with --username (or a prompt) and the password, answering any challenge."""
     from cogtui.session import Challenge, SignedIn
 
     username = args.username or ask("Username")
@@ -207,13 +224,15 @@ def login(args: argparse.Namespace, session: Session) -> int:
         answer, attributes = answer_challenge(outcome)
         outcome = session.respond(outcome, answer, attributes)
     assert isinstance(outcome, SignedIn)
-    where = "memory only, for this run" if not session.settings.use_keyring else "the keyring"
-    print(f"Signed in as {shown(session.display_name)}; tokens are kept in {where}.")
-    return 0
 
 
 def signed_in(session: Session) -> Session:
     if not session.resume():
+        if not session.settings.use_keyring:
+            raise UsageError(
+                "With --no-keyring nothing is kept between commands: give --username "
+                "(and --password-stdin) to sign in for this one."
+            )
         raise CogtuiError("Nobody is signed in to this pool and client; run `cogtui login`.")
     return session
 
@@ -374,7 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_from(args)
         if args.command in (None, "edit"):
             return edit(args, settings)
-        return COMMANDS[args.command](args, open_session(settings))
+        session = open_session(settings)
+        if args.command != "login" and getattr(args, "username", None):
+            sign_in(args, session)  # as `login` does (the keyring keeps the tokens, if used)
+        return COMMANDS[args.command](args, session)
     except CogtuiError as error:
         print(f"cogtui: {shown(error.message)}", file=sys.stderr)
         return error.exit_code

@@ -12,7 +12,11 @@ that need it, never at module level.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import shlex
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +29,7 @@ from cogtui.session import Session
 from cogtui.vault import MemoryStore, Vault
 
 DEMO_REGION = "us-east-1"
+WAIT_FOR_EMULATOR = 60.0  # seconds: `npx cognito-local` needs ~8 s, more to download it
 DEMO_USERNAME = "ada"
 # Published on purpose: it is shown on the demo's sign-in screen and in the README.
 DEMO_PASSWORD = "Analytical-Engine-1843"
@@ -104,6 +109,9 @@ def seed(endpoint_url: str, region: str = DEMO_REGION) -> DemoPool:
             # cognito-local makes every pool sign in by email unless told otherwise.
             UsernameAttributes=[],
             AutoVerifiedAttributes=["email"],
+            # As a careful pool is set up: a new email waits for its code (cognito-local
+            # honours it; moto applies the change at once).
+            UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
         )["UserPool"]
         client = admin.call(
             "create_user_pool_client",
@@ -208,11 +216,51 @@ def demo_session(
 
 
 def print_seeded(pool: DemoPool, auth_flow: str) -> None:
+    """How to reach the seeded pool: as options, as COGTUI_* variables, as a profile."""
+    from cogtui.config import config_path
+
     options = " ".join(pool.cli_options())
     flow = " --auth-flow password" if auth_flow == "password" else ""
+    settings = {
+        "endpoint_url": pool.endpoint_url,
+        "user_pool_id": pool.user_pool_id,
+        "client_id": pool.client_id,
+        "region": pool.region,
+        "auth_flow": auth_flow,
+    }
     print(f"Seeded user {pool.username!r} (password {pool.password!r}) at {pool.endpoint_url}.")
     print(f"Sign in: cogtui login --username {pool.username}{flow} {options}")
     print(f"Or open the editor: cogtui{flow} {options}")
+    print()
+    print(f"Or set these once, then run `cogtui login --username {pool.username}` and `cogtui`:")
+    for name, value in settings.items():
+        print(f"export COGTUI_{name.upper()}={shlex.quote(value)}")
+    print()
+    print(f"Or add this profile to {config_path()}, then run `cogtui --profile demo`:")
+    print("[profiles.demo]")
+    for name, value in settings.items():
+        print(f"{name} = {json.dumps(value)}")
+
+
+def seed_when_ready(endpoint_url: str, region: str) -> DemoPool:
+    """Seed the emulator at `endpoint_url`, waiting up to WAIT_FOR_EMULATOR seconds for it
+    to listen: one started a moment ago (`npx cognito-local &`) needs several seconds."""
+    wait = WAIT_FOR_EMULATOR
+    deadline = time.monotonic() + wait
+    said = False
+    while True:
+        try:
+            return seed(endpoint_url, region)
+        except NetworkError:
+            if time.monotonic() >= deadline:
+                raise CogtuiError(
+                    f"The emulator at {endpoint_url} did not answer within {wait:.0f} s: "
+                    "start it first, or check the URL."
+                ) from None
+            if not said:
+                print(f"Waiting for the emulator at {endpoint_url} (up to {wait:.0f} s)…", file=sys.stderr)
+                said = True
+            time.sleep(0.5)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -223,7 +271,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if endpoint_url:
         # cognito-local knows only USER_PASSWORD_AUTH; moto and AWS know both.
         auth_flow = chosen_flow or "password"
-        pool = seed(endpoint_url, region)
+        pool = seed_when_ready(endpoint_url, region)
         if getattr(args, "seed_only", False):
             print_seeded(pool, auth_flow)
             return 0

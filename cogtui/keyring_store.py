@@ -21,8 +21,9 @@ from typing import Any
 from cogtui.errors import KeyringUnavailable
 
 FIX = (
-    "install and unlock a Secret Service (for example gnome-keyring), "
-    "or run with --no-keyring to keep tokens in memory for this run only"
+    "install and unlock a Secret Service (gnome-keyring, for one; the README shows how on "
+    "a server), or run with --no-keyring, which keeps tokens in memory for this run only "
+    "(a command then signs in itself with --username and --password-stdin)"
 )
 WINDOWS_PIECE = 1200  # characters: Credential Manager's 1,280 UTF-16 characters, with room
 

@@ -28,7 +28,17 @@ from cogtui.widgets.value_editor import ValueEditor
 if TYPE_CHECKING:
     from cogtui.cognito import CodeDelivery, User
 
-EDITING_ACTIONS = {"edit", "clear", "revert", "revert_all", "add", "verify", "save", "reload"}
+EDITING_ACTIONS = {
+    "edit",
+    "clear",
+    "revert",
+    "revert_all",
+    "add",
+    "verify",
+    "why_not_verify",
+    "save",
+    "reload",
+}
 TYPING_KEYS_ACTIONS = {"sign_out", "quit", "move"}  # off while the editor is open
 
 
@@ -81,6 +91,7 @@ class ProfileScreen(Screen[None]):
         Binding("U", "revert_all", "Revert all", show=False, priority=True),
         Binding("a", "add", "Add", priority=True),
         Binding("v", "verify", "Verify", priority=True),
+        Binding("v", "why_not_verify", show=False, priority=True),  # says why v does nothing
         Binding("ctrl+s", "save", "Save", key_display="^s", priority=True),
         # Shown in help and the palette, not the footer: 80 columns hold the keys above.
         Binding("r", "reload", "Reload", show=False, priority=True),
@@ -167,7 +178,9 @@ class ProfileScreen(Screen[None]):
         if action == "revert_all":
             return self.draft.dirty
         if action == "verify":
-            return row is not None  # on a row with nothing to verify, v says why
+            return row is not None and self.why_not_verify(row) is None
+        if action == "why_not_verify":
+            return row is not None and self.why_not_verify(row) is not None
         if action == "edit":
             return row is not None
         return True
@@ -433,22 +446,30 @@ class ProfileScreen(Screen[None]):
             self.notify(f"{attribute} is not verified yet: v on its row sends a new code.")
         self.next_code()
 
+    def why_not_verify(self, row: Row) -> str | None:
+        """Why `v` sends no code for this row, as a sentence; None when it does."""
+        name = row.name
+        if name not in VERIFIED_BY:
+            return f"{name} needs no verification: only email and phone_number are verified."
+        if name in self.draft.edits:
+            return f"Save the new {name} first: Cognito sends its code then."
+        if row.status == "verified":
+            return f"{name} is already verified."
+        if not self.draft.value(name):
+            return f"There is no {name} to verify."
+        return None
+
+    def action_why_not_verify(self) -> None:
+        row = self.table.current_row
+        reason = self.why_not_verify(row) if row else None
+        if reason:
+            self.notify(shown(reason))
+
     def action_verify(self) -> None:
         row = self.table.current_row
         if row is None:
             return
-        name, why_not = row.name, None
-        if name not in VERIFIED_BY:
-            why_not = f"{name} needs no verification: only email and phone_number are verified."
-        elif name in self.draft.edits:
-            why_not = f"Save the new {name} first: Cognito sends its code then."
-        elif row.status == "verified":
-            why_not = f"{name} is already verified."
-        elif not self.draft.value(name):
-            why_not = f"There is no {name} to verify."
-        if why_not:
-            self.notify(shown(why_not))
-            return
+        name = row.name
         self.set_busy(shown(f"Sending a verification code for {name}…"))
         run_blocking(
             self,

@@ -5,7 +5,10 @@ and an attribute given twice to `set`."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -102,3 +105,45 @@ def test_set_refuses_an_attribute_given_twice_and_sends_nothing(story: Story) ->
     assert ran.sentence() == "custom:team is given twice; give each attribute once."
     assert story.recorder.of("UpdateUserAttributes") == []
     assert story.pool.attributes(user)["custom:team"] == "red"
+
+
+def test_without_a_keyring_each_command_signs_in_for_itself(story: Story) -> None:
+    user = story.pool.add_user(email="ada@example.com", given_name="Ada")
+    one_shot = ["--no-keyring", "--username", user, "--password-stdin"]
+
+    got = story.in_new_process("get", "email", *one_shot, stdin=PASSWORD + "\n")
+    changed = story.in_new_process("set", "given_name=Augusta", *one_shot, stdin=PASSWORD + "\n")
+
+    assert (got.code, got.out, got.err) == (0, "ada@example.com\n", "")
+    assert changed.code == 0, changed.err
+    assert story.pool.attributes(user)["given_name"] == "Augusta"
+    assert [r.body["AuthFlow"] for r in story.recorder.of("InitiateAuth")] == [
+        "USER_PASSWORD_AUTH"
+    ] * 2
+
+
+def test_without_a_keyring_and_without_a_username_the_error_says_what_to_give(
+    story: Story,
+) -> None:
+    ran = story.in_new_process("get", "--no-keyring")
+
+    assert ran.code == 2
+    assert ran.sentence() == (
+        "With --no-keyring nothing is kept between commands: give --username "
+        "(and --password-stdin) to sign in for this one."
+    )
+
+
+def test_the_error_for_a_missing_keyring_points_at_the_way_without_one(story: Story) -> None:
+    user = story.pool.add_user()
+    no_bus = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "cogtui", "login", "--username", user, "--password-stdin",
+         *story.options()],
+        input=PASSWORD + "\n", capture_output=True, text=True, env=no_bus, check=False,
+    )  # fmt: skip
+
+    assert ran.returncode == 1
+    assert "--no-keyring" in ran.stderr and "--username and --password-stdin" in ran.stderr
+    assert "the README shows how on a server" in ran.stderr

@@ -91,6 +91,101 @@ def test_seed_only_prints_options_that_the_other_commands_take(
     assert attributes["given_name"] == "Ada"
 
 
+def test_seed_only_also_prints_cogtui_variables_and_a_profile_that_work(
+    cognito_local_endpoint: str, capsys: Any, monkeypatch: pytest.MonkeyPatch, isolated_home: Any
+) -> None:
+    store = MemoryStore()
+    monkeypatch.setattr("cogtui.vault.system_store", lambda: store)
+    assert main(["demo", "--seed-only", "--endpoint-url", cognito_local_endpoint]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    exports = dict(
+        line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export ")
+    )
+    profile = lines[lines.index("[profiles.demo]") :]
+    assert set(exports) == {
+        "COGTUI_ENDPOINT_URL",
+        "COGTUI_USER_POOL_ID",
+        "COGTUI_CLIENT_ID",
+        "COGTUI_REGION",
+        "COGTUI_AUTH_FLOW",
+    }
+
+    for name, value in exports.items():  # the variables alone reach the pool
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(demo.DEMO_PASSWORD + "\n"))
+    assert main(["login", "--username", demo.DEMO_USERNAME, "--password-stdin"]) == 0
+    assert main(["get", "given_name"]) == 0
+    assert capsys.readouterr().out.endswith("Ada\n")
+
+    for name in exports:  # and so does the profile, pasted into the config file
+        monkeypatch.delenv(name)
+    from cogtui.config import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("\n".join(profile) + "\n")
+    try:
+        assert main(["--profile", "demo", "get", "family_name"]) == 0
+        assert capsys.readouterr().out == "Lovelace\n"
+    finally:
+        config_path().unlink()
+        config_path().parent.rmdir()
+
+
+def test_demo_waits_for_an_emulator_that_is_still_starting(
+    capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from moto.server import ThreadedMotoServer
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    later = threading.Timer(2.0, server.start)  # as `npx cognito-local &` does, seconds later
+    later.start()
+    try:
+        code = main(["demo", "--seed-only", "--endpoint-url", f"http://127.0.0.1:{port}"])
+    finally:
+        later.join()
+        server.stop()
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert err == f"Waiting for the emulator at http://127.0.0.1:{port} (up to 60 s)…\n"
+    assert out.startswith("Seeded user 'ada'")
+
+
+def test_demo_says_so_when_no_emulator_answers(
+    capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import free_port
+
+    monkeypatch.setattr(demo, "WAIT_FOR_EMULATOR", 1.0)
+    url = f"http://127.0.0.1:{free_port()}"
+
+    code = main(["demo", "--seed-only", "--endpoint-url", url])
+
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.splitlines()[-1] == (
+        f"cogtui: The emulator at {url} did not answer within 1 s: start it first, or check "
+        "the URL."
+    )
+
+
+def test_on_cognito_local_a_new_email_waits_for_its_code(cognito_local_endpoint: str) -> None:
+    pool = demo.seed(cognito_local_endpoint)
+    session = demo.demo_session(pool, "password")
+    session.sign_in(pool.username, pool.password)
+
+    saved = session.save({"email": "countess@example.com"})
+
+    assert [d.attribute for d in saved.deliveries] == ["email"]
+    assert saved.user is not None and saved.user.attributes["email"] == "ada@example.com"
+    session.verify("email", "246810")
+    assert session.get_user().attributes["email"] == "countess@example.com"
+
+
 def test_demo_opens_the_editor_with_the_credentials_and_an_in_memory_store(
     monkeypatch: pytest.MonkeyPatch, isolated_home: Any
 ) -> None:
