@@ -100,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also sign out of every device (GlobalSignOut)",
     )
-    whoami = command("whoami", "who is signed in and until when (never prints a token)", signs_in=True)
+    whoami = command(
+        "whoami", "who is signed in and until when (never prints a token)", signs_in=True
+    )
     whoami.add_argument("--verify", action="store_true", help="check the token signatures")
     whoami.add_argument("--json", action="store_true", help="one JSON object")
     get = command("get", "print your attributes (all, or the NAMEs given)", signs_in=True)

@@ -258,7 +258,8 @@ def seed_when_ready(endpoint_url: str, region: str) -> DemoPool:
                     "start it first, or check the URL."
                 ) from None
             if not said:
-                print(f"Waiting for the emulator at {endpoint_url} (up to {wait:.0f} s)…", file=sys.stderr)
+                waiting = f"Waiting for the emulator at {endpoint_url} (up to {wait:.0f} s)…"
+                print(waiting, file=sys.stderr)
                 said = True
             time.sleep(0.5)
 

@@ -7,9 +7,26 @@ from typing import Any
 from textual import events
 from textual.pilot import Pilot
 
+from cogtui.app import CogtuiApp
 from cogtui.screens.profile import ProfileScreen
 from cogtui.screens.sign_in import SignInScreen
 from tests.conftest import PASSWORD
+
+
+def fake_app(cognito: Any, signed_in: bool = True, **options: Any) -> CogtuiApp:
+    """The app on the fake Cognito, signed in unless told otherwise."""
+    from fake_cognito import fake_session, fake_settings
+
+    session = fake_session(cognito, signed_in=signed_in)
+    return CogtuiApp(fake_settings(), session=session, **options)
+
+
+async def profile(pilot: Pilot[Any]) -> ProfileScreen:
+    """The profile screen, once it has loaded."""
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ProfileScreen), screen
+    return screen
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fake_cognito import CODE, FakeCognito, fake_session, fake_settings
-from steps import burst, edit, go_to, notifications, settle, sign_in
+from fake_cognito import CODE, FakeCognito
+from steps import burst, edit, fake_app, go_to, notifications, profile, settle, sign_in
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
 from textual.widgets._footer import FooterKey
@@ -25,19 +25,8 @@ from cogtui.vault import MemoryStore
 from tests.conftest import FIXED_CODE, Pool
 
 
-def fake_app(cognito: FakeCognito, signed_in: bool = True) -> CogtuiApp:
-    return CogtuiApp(fake_settings(), session=fake_session(cognito, signed_in=signed_in))
-
-
 def pool_app(pool: Pool) -> CogtuiApp:
     return CogtuiApp(pool.settings(auth_flow="password", use_keyring=False), store=MemoryStore())
-
-
-async def profile(pilot: Pilot[Any]) -> ProfileScreen:
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ProfileScreen), screen
-    return screen
 
 
 def text_of(screen: Any, selector: str) -> str:
