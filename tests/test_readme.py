@@ -64,3 +64,19 @@ def test_a_missing_image_is_caught(tmp_path: Path) -> None:
     assert images == ["screenshots/nowhere.svg", "screenshots/profile.svg"]
     assert not local("screenshots/nowhere.svg").is_file()  # type: ignore[union-attr]
     assert local("https://example.com/a.svg") is None
+
+
+def test_what_the_readme_commands_create_is_ignored_by_git() -> None:
+    import shutil
+    import subprocess
+
+    if not shutil.which("git") or not (ROOT / ".git").exists():
+        import pytest
+
+        pytest.skip("LOUD SKIP: not a git checkout, so there is no ignore list to check")
+    made = [".venv/bin/python", "tests/emulator/node_modules/x", "cogtui/__pycache__/a.pyc",
+            "cogtui.egg-info/PKG-INFO", ".pytest_cache/x", ".ruff_cache/x", ".mypy_cache/x"]  # fmt: skip
+    checked = subprocess.run(
+        ["git", "check-ignore", "--no-index", *made], cwd=ROOT, capture_output=True, text=True
+    )
+    assert sorted(checked.stdout.split()) == sorted(made)
