@@ -74,8 +74,15 @@ def test_what_the_readme_commands_create_is_ignored_by_git() -> None:
         import pytest
 
         pytest.skip("LOUD SKIP: not a git checkout, so there is no ignore list to check")
-    made = [".venv/bin/python", "tests/emulator/node_modules/x", "cogtui/__pycache__/a.pyc",
-            "cogtui.egg-info/PKG-INFO", ".pytest_cache/x", ".ruff_cache/x", ".mypy_cache/x"]  # fmt: skip
+    made = [
+        ".venv/bin/python",
+        "tests/emulator/node_modules/x",
+        "cogtui/__pycache__/a.pyc",
+        "cogtui.egg-info/PKG-INFO",
+        ".pytest_cache/x",
+        ".ruff_cache/x",
+        ".mypy_cache/x",
+    ]
     checked = subprocess.run(
         ["git", "check-ignore", "--no-index", *made], cwd=ROOT, capture_output=True, text=True
     )

@@ -322,3 +322,25 @@ async def test_the_demo_sign_in_box_is_whole_at_80x24(size: tuple[int, int]) -> 
         footer = screen.query_one("Footer").region
         assert box.bottom <= footer.y  # the bottom border is on screen, above the keys
         assert box.y >= 1
+
+
+async def test_the_table_is_drawn_once_at_its_final_widths(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cogtui.widgets.attribute_table import AttributeTable
+
+    widths: list[int | None] = []
+    add_column = AttributeTable.add_column
+
+    def recorded(self: AttributeTable, label: Any, *, key: str, width: int | None = None) -> Any:
+        if key == "value":
+            widths.append(width)
+        return add_column(self, label, key=key, width=width)
+
+    monkeypatch.setattr(AttributeTable, "add_column", recorded)
+    async with fake_app(FakeCognito()).run_test(size=(120, 40)) as pilot:
+        screen = await profile(pilot)
+        from textual.widgets.data_table import ColumnKey
+
+        final = screen.table.columns[ColumnKey("value")]
+
+    assert widths == [final.width]  # one draw, no narrow first one
+    assert final.width > 60
