@@ -115,6 +115,8 @@ class AppBase(KeyGate):
                 continue
             if (binding.action, binding.description) not in own_bindings(active.node):
                 continue
+            if binding.action.startswith("move("):
+                continue  # cursor motion is for keys, not for a search box
             seen.add(binding.action)
             key = binding.key_display or self.get_key_display(binding)
             help_text = binding.tooltip or f"Key: {key}"

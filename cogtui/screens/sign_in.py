@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -24,6 +24,8 @@ from cogtui.screens.challenges import (
 )
 from cogtui.session import Challenge, Outcome, Session, SignedIn
 from cogtui.widgets.field import Field
+
+SHORT = 30  # rows: below this the form's fields and button are drawn without borders
 
 
 class SignInScreen(Screen[str | None]):
@@ -97,6 +99,12 @@ class SignInScreen(Screen[str | None]):
             yield Static("", id="sign-in-problem", classes="problem", markup=False)
             yield Button("Sign in", variant="primary", id="sign-in-button")
         yield Footer(compact=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Short terminals (80x24) get borderless fields and button: the whole form shows.
+        short = event.size.height < SHORT
+        for widget in self.query("#sign-in Field, #sign-in Button"):
+            widget.compact = short  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.sub_title = self.session.settings.user_pool_id
