@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cogtui import __version__, config
+from cogtui import __version__, cli_security, config
 from cogtui.display import json_text, shown
 from cogtui.errors import ClientSecretRequired, CogtuiError, UsageError
+from cogtui.terminal import ask, say, signed_in
 
 if TYPE_CHECKING:  # the TUI loads the session in its worker, off the first frame
     from cogtui.session import Challenge, Session
@@ -85,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help: str, signs_in: bool = False) -> argparse.ArgumentParser:
         parents = [after_command, for_itself] if signs_in else [after_command]
-        return commands.add_parser(name, help=help, description=help, parents=parents)
+        found = commands.add_parser(name, help=help, description=help, parents=parents)
+        found.set_defaults(sign_in_first=signs_in)
+        return found
 
     command("edit", "open the profile editor (the default)")
     login = command("login", "sign in without the TUI")
@@ -116,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("attribute", metavar="NAME", help="email or phone_number")
     verify.add_argument("--code", help="asked for when missing")
     verify.add_argument("--resend", action="store_true", help="send a new code, then ask for it")
+    cli_security.add_parsers(command)
     demo = command(
         "demo",
         "try cogtui on an embedded emulator with a seeded user "
@@ -155,28 +158,6 @@ def open_session(settings: config.Settings) -> Session:
 
 
 # -- prompts --------------------------------------------------------------------------------
-class Cancelled(CogtuiError):
-    """Ctrl-D at a prompt."""
-
-
-def ask(prompt: str, secret: bool = False) -> str:
-    """A line from the terminal (hidden for secrets), or from standard input when piped."""
-    if sys.stdin.isatty():
-        try:
-            answer = getpass.getpass(prompt + ": ") if secret else input(prompt + ": ")
-        except EOFError:
-            print(file=sys.stderr)  # end the prompt's line
-            raise Cancelled(f"Cancelled at the {prompt.lower()} prompt.") from None
-    else:
-        line = sys.stdin.readline()
-        if not line:
-            raise UsageError(f"{prompt} is needed, but standard input has ended.")
-        answer = line.rstrip("\r\n")
-    if not answer.strip():
-        raise UsageError(f"{prompt} cannot be empty.")
-    return answer
-
-
 def answer_challenge(challenge: Challenge) -> tuple[str, dict[str, str]]:
     """Ask the user what this challenge needs; returns (answer, attributes)."""
     say(challenge.prompt)
@@ -195,11 +176,6 @@ def answer_challenge(challenge: Challenge) -> tuple[str, dict[str, str]]:
     if challenge.name == "MFA_SETUP":
         say(f"  secret: {challenge.secret_code}")  # the user must see it to set up the app
     return ask("Code", secret=True), {}
-
-
-def say(text: str) -> None:
-    """A line for the person at the terminal (standard error), shown safely."""
-    print(shown(text), file=sys.stderr)
 
 
 # -- commands -----------------------------------------------------------------------------
@@ -226,17 +202,6 @@ def sign_in(args: argparse.Namespace, session: Session) -> None:
         answer, attributes = answer_challenge(outcome)
         outcome = session.respond(outcome, answer, attributes)
     assert isinstance(outcome, SignedIn)
-
-
-def signed_in(session: Session) -> Session:
-    if not session.resume():
-        if not session.settings.use_keyring:
-            raise UsageError(
-                "With --no-keyring nothing is kept between commands: give --username "
-                "(and --password-stdin) to sign in for this one."
-            )
-        raise CogtuiError("Nobody is signed in to this pool and client; run `cogtui login`.")
-    return session
 
 
 def logout(args: argparse.Namespace, session: Session) -> int:
@@ -382,6 +347,7 @@ COMMANDS = {
     "get": get,
     "set": set_attributes,
     "verify": verify,
+    **cli_security.COMMANDS,
 }
 
 
@@ -396,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in (None, "edit"):
             return edit(args, settings)
         session = open_session(settings)
-        if args.command != "login" and getattr(args, "username", None):
+        if getattr(args, "sign_in_first", False) and getattr(args, "username", None):
             sign_in(args, session)  # as `login` does (the keyring keeps the tokens, if used)
         return COMMANDS[args.command](args, session)
     except CogtuiError as error:

@@ -10,7 +10,6 @@ until the first call, in a worker, so importing this module costs nothing on fir
 from __future__ import annotations
 
 import json
-import os
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -28,16 +27,12 @@ from cogtui.replies import (
     not_understood,
     secrets_in,
 )
+from cogtui.transport import botocore_client, is_loopback, opener
 
 # What botocore's standard retry mode retries: throttling, 5xx and transport failures.
 RETRY_STATUSES = {500, 502, 503, 504}
 RETRY_CODES = {"TooManyRequestsException", "ThrottlingException", "Throttling", "RequestTimeout"}
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
-# botocore session variables as (config key, environment variable, default, conversion).
-IGNORE_AWS_CONFIG = {
-    "profile": (None, None, None, None),
-    "config_file": (None, None, os.devnull, None),
-}
 
 
 @dataclass(frozen=True)
@@ -68,12 +63,18 @@ class CodeDelivery:
         )
 
 
+MFA_NAMES = {"SMS_MFA": "sms", "SOFTWARE_TOKEN_MFA": "totp", "EMAIL_OTP": "email"}
+
+
 @dataclass(frozen=True)
 class User:
-    """What GetUser returns: the username and the attributes, in the server's order."""
+    """What GetUser returns: the username, the attributes in the server's order, and the
+    MFA methods turned on (`sms`, `totp`, `email`) with the preferred one."""
 
     username: str
     attributes: dict[str, str]
+    mfa_enabled: tuple[str, ...] = ()
+    mfa_preferred: str | None = None
 
 
 class CognitoClient:
@@ -161,7 +162,77 @@ class CognitoClient:
             if not isinstance(name, str) or not isinstance(value, str):
                 raise not_understood(self.where)
             attributes[name] = value
-        return User(username=username, attributes=attributes)
+        enabled, preferred = reply.get("UserMFASettingList") or [], reply.get("PreferredMfaSetting")
+        if not isinstance(enabled, list) or not all(isinstance(m, str) for m in enabled):
+            raise not_understood(self.where)
+        if preferred is not None and not isinstance(preferred, str):
+            raise not_understood(self.where)
+        return User(
+            username=username,
+            attributes=attributes,
+            mfa_enabled=tuple(MFA_NAMES.get(str(m), str(m)) for m in enabled),
+            mfa_preferred=MFA_NAMES.get(preferred, preferred) if preferred else None,
+        )
+
+    # -- security: password, MFA, the account ------------------------------------------
+    def change_password(self, access_token: str, current: str, new: str) -> None:
+        request = {
+            "AccessToken": access_token,
+            "PreviousPassword": current,
+            "ProposedPassword": new,
+        }
+        self._send("ChangePassword", request)
+
+    def forgot_password(self, username: str, secret_hash: str | None = None) -> CodeDelivery:
+        """Send a code to reset the password; where it went, masked as Cognito says."""
+        request = {"ClientId": self.client_id, "Username": username}
+        if secret_hash:
+            request["SecretHash"] = secret_hash
+        reply = self._send("ForgotPassword", request)
+        return CodeDelivery.from_reply(reply.get("CodeDeliveryDetails") or {}, where=self.where)
+
+    def confirm_forgot_password(
+        self, username: str, code: str, new: str, secret_hash: str | None = None
+    ) -> None:
+        request = {
+            "ClientId": self.client_id,
+            "Username": username,
+            "ConfirmationCode": code,
+            "Password": new,
+        }
+        if secret_hash:
+            request["SecretHash"] = secret_hash
+        self._send("ConfirmForgotPassword", request)
+
+    def set_mfa_preference(
+        self, access_token: str, settings: Mapping[str, tuple[bool, bool]]
+    ) -> None:
+        """`settings`: {"sms"|"totp"|"email": (enabled, preferred)} for the methods to set."""
+        fields = {"sms": "SMSMfaSettings", "totp": "SoftwareTokenMfaSettings"}
+        fields["email"] = "EmailMfaSettings"
+        request: dict[str, Any] = {"AccessToken": access_token}
+        for method, (enabled, preferred) in settings.items():
+            request[fields[method]] = {"Enabled": enabled, "PreferredMfa": preferred}
+        self._send("SetUserMFAPreference", request)
+
+    def associate_totp(self, access_token: str) -> str:
+        """Start setting up an authenticator app for the signed-in user: the secret."""
+        reply = self._send("AssociateSoftwareToken", {"AccessToken": access_token})
+        secret = reply.get("SecretCode")
+        if not isinstance(secret, str) or not secret:
+            raise not_understood(self.where)
+        return secret
+
+    def verify_totp(self, access_token: str, code: str, device_name: str) -> None:
+        request = {"AccessToken": access_token, "UserCode": code}
+        if device_name:
+            request["FriendlyDeviceName"] = device_name
+        reply = self._send("VerifySoftwareToken", request)
+        if reply.get("Status") not in (None, "SUCCESS"):
+            raise errors.CodeMismatch("That code is not correct; check it and try again.")
+
+    def delete_user(self, access_token: str) -> None:
+        self._send("DeleteUser", {"AccessToken": access_token})
 
     def update_user_attributes(
         self,
@@ -338,102 +409,6 @@ class EmulatorAdmin:
             raise map_client_error(error.response, operation) from None
         except BotoCoreError as error:
             raise map_transport_error(error, self.where) from None
-
-
-def opener(connect_timeout: float, read_timeout: float, url: str) -> Any:
-    """A urllib opener: connect and read timed apart, proxies from the environment (as
-    botocore reads them), and for https the CA bundle botocore would use."""
-    import http.client
-    import urllib.request
-
-    class Timed(http.client.HTTPConnection):
-        def connect(self) -> None:
-            self.timeout = connect_timeout
-            super().connect()
-            self.sock.settimeout(read_timeout)
-
-    class TimedHTTPS(Timed, http.client.HTTPSConnection):
-        pass
-
-    class HTTPHandler(urllib.request.HTTPHandler):
-        def http_open(self, req: Any) -> Any:
-            return self.do_open(Timed, req)
-
-    handlers: list[Any] = [HTTPHandler()]
-    if url.startswith("https:"):
-        import ssl
-
-        context = ssl.create_default_context(cafile=ca_bundle())
-
-        class HTTPSHandler(urllib.request.HTTPSHandler):
-            def https_open(self, req: Any) -> Any:
-                return self.do_open(TimedHTTPS, req, context=context)
-
-        handlers.append(HTTPSHandler(context=context))
-    return urllib.request.build_opener(*handlers)
-
-
-def ca_bundle() -> str | None:
-    """AWS_CA_BUNDLE, else what botocore trusts: certifi's bundle, else its own cacert.pem."""
-    if os.environ.get("AWS_CA_BUNDLE"):
-        return os.environ["AWS_CA_BUNDLE"]
-    try:
-        import certifi
-
-        return str(certifi.where())
-    except ImportError:
-        pass
-    import importlib.util
-
-    spec = importlib.util.find_spec("botocore")  # found without importing botocore
-    if spec and spec.origin:
-        bundle = os.path.join(os.path.dirname(spec.origin), "cacert.pem")
-        if os.path.exists(bundle):
-            return bundle
-    return None
-
-
-def is_loopback(endpoint_url: str | None) -> bool:
-    """Whether the endpoint is on this machine (a local emulator)."""
-    from urllib.parse import urlparse
-
-    try:
-        host = urlparse(endpoint_url or "").hostname or ""
-    except ValueError:
-        return False
-    return host == "localhost" or host.startswith("127.") or host == "::1"
-
-
-def botocore_client(cognito: CognitoClient) -> Any:
-    """An unsigned botocore client that never looks for AWS credentials or profiles."""
-    import logging
-
-    from botocore import UNSIGNED
-    from botocore.config import Config
-    from botocore.session import get_session
-
-    # botocore's debug log prints request bodies, which hold tokens and passwords.
-    for name in ("botocore", "urllib3"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    config = Config(
-        signature_version=UNSIGNED,
-        retries={"mode": "standard", "total_max_attempts": 1},  # `_attempts` retries
-        connect_timeout=cognito.connect_timeout,
-        read_timeout=cognito.read_timeout,
-        user_agent_extra="cogtui",
-    )
-    # AWS_PROFILE and ~/.aws/config are never read: cogtui needs no AWS profile, and a
-    # profile that does not exist (or a config file that does not parse) would otherwise
-    # stop every call with botocore's ProfileNotFound.
-    session = get_session(IGNORE_AWS_CONFIG)
-    session.set_config_variable("credential_provider", "")  # never look for credentials
-    return session.create_client(
-        "cognito-idp",
-        region_name=cognito.region,
-        endpoint_url=cognito.endpoint_url,
-        config=config,
-        verify=ca_bundle(),
-    )
 
 
 class RetryableError(Exception):

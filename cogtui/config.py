@@ -32,6 +32,7 @@ class Settings:
     client_metadata: Mapping[str, str] = field(default_factory=dict)
     connect_timeout: float = 5.0  # seconds (COGTUI_CONNECT_TIMEOUT)
     read_timeout: float = 20.0  # seconds (COGTUI_READ_TIMEOUT)
+    totp_issuer: str = "Cognito"  # the name an authenticator app shows (totp_issuer)
 
 
 def config_path() -> Path:
@@ -182,6 +183,7 @@ def resolve(
         auth_flow=auth_flow,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
+        totp_issuer=environ.get("COGTUI_TOTP_ISSUER") or profile.get("totp_issuer") or "Cognito",
         **extra,  # type: ignore[arg-type]
     )
 

@@ -186,6 +186,14 @@ def _not_authorized(message: str, operation: str, attributes: Sequence[str]) -> 
             code,
             attribute,
         )
+    token_trouble = any(word in lowered for word in ("token", "expired", "revoked", "[redacted]"))
+    if operation == "ChangePassword" and not token_trouble:
+        # AWS: "Incorrect username or password."; moto names the user. An access token that
+        # has expired or was revoked is said so (or echoed, and redacted).
+        return errors.WrongCredentials("The current password is not correct.", code)
+    if operation in ("ForgotPassword", "ConfirmForgotPassword"):
+        why = f": {message}" if message else ""
+        return errors.CognitoError(f"Cognito refused to reset the password{why}.", code)
     return errors.SessionExpired("Your session has expired or was signed out; sign in again.", code)
 
 

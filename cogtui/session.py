@@ -379,6 +379,15 @@ class Session:
             self.refresh(stale=used)
             return request(self.access_token())
 
+    def forget_here(self) -> None:
+        """Drop the tokens from memory and the vault (a late refresh sees the new
+        generation and drops its result)."""
+        with self._lock:
+            self._generation += 1
+            self._tokens = None
+            self.username = None
+            self.vault.forget()  # whatever is stored for this pool and client, corrupt or not
+
     def sign_out(self, everywhere: bool = False) -> str | None:
         """Forget the tokens here, revoke the refresh token, or (`everywhere`) end every
         session with GlobalSignOut. Returns a sentence when the server could not do its part.
@@ -400,11 +409,7 @@ class Session:
             stored = self.vault.load()
             held = stored.tokens if stored else None
         refresh_token = held.refresh_token if held else None
-        with self._lock:  # here first: a late refresh sees the new generation and drops
-            self._generation += 1
-            self._tokens = None
-            self.username = None
-            self.vault.forget()  # whatever is stored for this pool and client, corrupt or not
+        self.forget_here()
         if failure is not None:
             reason = failure.message.rstrip(".")
             raise errors.CognitoError(f"Signed out here, but not everywhere: {reason}.")

@@ -283,6 +283,7 @@ class Recorder:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
         self.requests: list[Recorded] = []
+        self.codes: list[str] = []  # moto's ForgotPassword codes, from its response header
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -305,6 +306,9 @@ class Recorder:
                         status, payload, reply_headers = reply.status, reply.read(), reply.headers
                 except urllib.error.HTTPError as error:
                     status, payload, reply_headers = error.code, error.read(), error.headers
+                code = reply_headers.get("x-moto-forgot-password-confirmation-code")
+                if code:
+                    recorder.codes.append(code)
                 self.send_response(status)
                 for name in ("Content-Type", "x-amzn-ErrorType", "x-amzn-RequestId"):
                     if reply_headers.get(name):
@@ -477,8 +481,9 @@ def cogtui_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
         if name.startswith("COGTUI_"):
             monkeypatch.delenv(name)
 
-    def run(*argv: str, stdin: str = "") -> CliResult:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    def run(*argv: str, stdin: Any = "") -> CliResult:
+        """`stdin`: the text typed, or an object whose readline answers as it is asked."""
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin) if isinstance(stdin, str) else stdin)
         capsys.readouterr()
         try:
             code = main(list(argv))

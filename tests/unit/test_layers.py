@@ -1,4 +1,5 @@
-"""The import contract: the domain never imports Textual; only cognito.py imports botocore.
+"""The import contract: the domain never imports Textual; only cognito.py (and transport.py,
+which builds its clients) imports botocore; only cognito.py imports transport.py.
 
 Checked twice: in the source (every import statement, at any depth, so an import inside a
 function counts too) and in a fresh interpreter (what importing the domain really loads).
@@ -41,8 +42,20 @@ def is_ui(path: Path) -> bool:
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_only_cognito_py_imports_botocore(path: Path) -> None:
-    if path.name != "cognito.py":
+    if path.name not in ("cognito.py", "transport.py"):
         assert not imported(path) & AWS, f"{path.name} imports {imported(path) & AWS}"
+        assert "cogtui.transport" not in modules_imported(path), path.name
+
+
+def modules_imported(path: Path) -> set[str]:
+    """Every module the file imports by its full name."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
 
 
 @pytest.mark.parametrize(

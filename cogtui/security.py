@@ -1,0 +1,89 @@
+"""Signing-in security for the session's user: the password, a forgotten one, MFA (with
+an authenticator app), and deleting the account. Every call goes through the session
+(fresh tokens, one retry after a refresh) to the one module that talks to Cognito."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlencode
+
+from cogtui import errors
+from cogtui.session import Session, secret_hash
+
+if TYPE_CHECKING:
+    from cogtui.cognito import CodeDelivery, CognitoClient
+
+METHODS = ("sms", "totp", "email")
+METHOD_NAMES = {"sms": "text message (SMS)", "totp": "authenticator app", "email": "email"}
+
+
+@dataclass(frozen=True)
+class Mfa:
+    """The MFA methods turned on for the user, and the preferred one."""
+
+    enabled: tuple[str, ...]
+    preferred: str | None
+
+
+def otpauth_uri(secret: str, account: str, issuer: str) -> str:
+    """The Key Uri Format authenticator apps read: otpauth://totp/ISSUER:ACCOUNT?..."""
+    label = quote(f"{issuer}:{account}", safe=":@")
+    return f"otpauth://totp/{label}?" + urlencode({"secret": secret, "issuer": issuer})
+
+
+class Security:
+    """What the Security screen and the security commands do, on one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def cognito(self) -> CognitoClient:
+        return self.session.cognito
+
+    # -- the password ---------------------------------------------------------------------
+    def change_password(self, current: str, new: str) -> None:
+        self.session.call(lambda token: self.cognito.change_password(token, current, new))
+
+    def _hash(self, username: str) -> str | None:
+        secret = self.session.client_secret()
+        return secret_hash(secret, username, self.session.settings.client_id) if secret else None
+
+    def forgot_password(self, username: str) -> CodeDelivery:
+        """Ask Cognito to send a reset code; where it went (masked as Cognito says)."""
+        return self.cognito.forgot_password(username, self._hash(username))
+
+    def confirm_forgot_password(self, username: str, code: str, new: str) -> None:
+        self.cognito.confirm_forgot_password(username, code.strip(), new, self._hash(username))
+
+    # -- MFA ----------------------------------------------------------------------------
+    def mfa(self) -> Mfa:
+        user = self.session.get_user()
+        return Mfa(tuple(user.mfa_enabled), user.mfa_preferred)
+
+    def set_mfa(self, method: str, enabled: bool, preferred: bool = False) -> None:
+        if method not in METHODS:
+            raise errors.UsageError(f"{method} is not an MFA method: use sms, totp or email.")
+        settings = {method: (enabled, preferred and enabled)}
+        self.session.call(lambda token: self.cognito.set_mfa_preference(token, settings))
+
+    def start_totp(self) -> str:
+        """The secret of a new authenticator app; not on until `finish_totp`."""
+        return self.session.call(self.cognito.associate_totp)
+
+    def finish_totp(self, code: str, device_name: str = "") -> None:
+        """Check the app's first code, then turn TOTP on and make it preferred."""
+        code = code.replace(" ", "")
+        self.session.call(lambda token: self.cognito.verify_totp(token, code, device_name))
+        self.set_mfa("totp", enabled=True, preferred=True)
+
+    # -- the account ----------------------------------------------------------------------
+    def delete_account(self, typed_username: str) -> None:
+        """DeleteUser, once the user has typed their username (or the name they sign in
+        with); then every keyring item of theirs goes. A wrong name deletes nothing."""
+        names = {self.session.username, self.session.login_name, self.session.display_name}
+        if not typed_username.strip() or typed_username.strip() not in names - {None, ""}:
+            raise errors.UsageError("That is not your username: nothing was deleted.")
+        self.session.call(self.cognito.delete_user)
+        self.session.forget_here()
