@@ -201,10 +201,7 @@ def test_a_wrong_authenticator_code_turns_nothing_on(
     assert (
         err.strip().splitlines()[-1] == "cogtui: That code is not correct; check it and try again."
     )
-    assert (
-        "UserMFASettingList" not in admin_user(moto_story, user)
-        or not admin_user(moto_story, user)["UserMFASettingList"]
-    )
+    assert not admin_user(moto_story, user).get("UserMFASettingList")
 
 
 def test_turn_mfa_off_and_on_and_choose_the_preferred(
