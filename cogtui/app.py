@@ -170,6 +170,9 @@ class CogtuiApp(AppBase):
     def on_profile_screen_signed_out(self) -> None:
         self.show_sign_in()
 
+    def on_security_screen_signed_out(self) -> None:
+        self.show_sign_in()
+
     def show_profile(self, first: User | CogtuiError | None = None) -> None:
         assert self.session is not None
         from cogtui.screens.profile import ProfileScreen

@@ -19,6 +19,7 @@ from cogtui.display import shown
 from cogtui.profile import problem_with
 from cogtui.session import MFA_LABELS, Challenge
 from cogtui.widgets.field import CodeField, Field
+from cogtui.widgets.totp_key import QrScreen, TotpKey
 
 Answer = tuple[str, dict[str, str]] | None
 
@@ -77,12 +78,20 @@ class TotpSetupModal(ChallengeCodeModal):
     """MFA_SETUP: the secret to add to an authenticator app (the user must see it), a code."""
 
     TITLE_TEXT = "Set up an authenticator app"
+    BINDINGS = [Binding("ctrl+o", "qr_alone", "QR code alone", show=False)]
+
+    def action_qr_alone(self) -> None:
+        self.app.push_screen(QrScreen(self.query_one(TotpKey).lines))
 
     def fields(self) -> ComposeResult:
+        from cogtui.security import otpauth_uri
+
         secret = self.challenge.secret_code or ""
-        grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-        yield Static("Secret key (type it into the app, or paste it):", classes="muted")
-        yield Static(shown(grouped), id="totp-secret", classes="secret", markup=False)
+        settings = getattr(self.app, "settings", None)
+        session = getattr(self.app, "session", None)
+        issuer = settings.totp_issuer if settings else "Cognito"
+        account = (session.login_name if session else None) or self.challenge.username
+        yield TotpKey(otpauth_uri(secret, account, issuer), secret)
         yield Label("Code shown by the app")
         yield from super().fields()
 

@@ -23,8 +23,21 @@ KEYS: dict[str, list[tuple[tuple[str, ...], str]]] = {
         (("v",), "send a code to verify this email or phone number"),
         (("ctrl+s",), "review the changes, then save them (keeps an open edit)"),
         (("r",), "reload from Cognito (asks first if you have edits)"),
+        (("s",), "Security: password, MFA, authenticator app, delete the account"),
         (("ctrl+l",), "sign out, here or everywhere (asks first)"),
         (("q", "ctrl+q"), "quit (asks first if you have edits)"),
+    ],
+    "Security": [
+        (("p",), "change your password"),
+        (("t",), "set up an authenticator app (a QR code to scan; ctrl+o shows it alone)"),
+        (("space",), "turn the MFA method under the cursor on or off"),
+        (("f",), "make it the preferred method"),
+        (("g",), "sign out, here or everywhere"),
+        (("D",), "delete the account (type your username to confirm)"),
+        (("escape", "s"), "back to the profile"),
+    ],
+    "Sign-in": [
+        (("ctrl+r",), "reset a forgotten password with a code"),
     ],
     "Verification code": [
         (("enter",), "verify the code"),

@@ -39,7 +39,7 @@ EDITING_ACTIONS = {
     "save",
     "reload",
 }
-TYPING_KEYS_ACTIONS = {"sign_out", "quit", "move"}  # off while the editor is open
+TYPING_KEYS_ACTIONS = {"sign_out", "quit", "move", "security"}  # off while the editor is open
 
 
 def quoted(value: str | None) -> str:
@@ -95,7 +95,8 @@ class ProfileScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save", key_display="^s", priority=True),
         # Shown in help and the palette, not the footer: 80 columns hold the keys above.
         Binding("r", "reload", "Reload", show=False, priority=True),
-        Binding("ctrl+l", "sign_out", "Sign out", key_display="^l", priority=True),
+        Binding("s", "security", "Security", priority=True),
+        Binding("ctrl+l", "sign_out", "Sign out", key_display="^l", show=False, priority=True),
         Binding("q", "quit", "Quit", priority=True),
     ]
 
@@ -511,6 +512,11 @@ class ProfileScreen(Screen[None]):
             self.notify("Signed in again; your edits are kept.")
         self.username = username
         self.load()
+
+    def action_security(self) -> None:
+        from cogtui.screens.security import SecurityScreen
+
+        self.app.push_screen(SecurityScreen(self.session))
 
     def action_sign_out(self) -> None:
         modal = SignOutModal(self.session, unsaved=len(self.draft.changes()))

@@ -34,6 +34,7 @@ class SignInScreen(Screen[str | None]):
     BINDINGS = [
         Binding("ctrl+q", "app.quit", "Quit", key_display="^q", priority=True),
         Binding("escape", "stop", "Stop signing in", show=False),
+        Binding("ctrl+r", "forgot", "Forgot password", key_display="^r"),
     ]
 
     def __init__(
@@ -114,6 +115,26 @@ class SignInScreen(Screen[str | None]):
 
     def field(self, name: str) -> Field:
         return self.query_one(f"#{name}", Field)
+
+    def action_forgot(self) -> None:
+        """Reset a forgotten password, then sign in here with the new one."""
+        from cogtui.screens.security_forms import ForgotPasswordModal
+        from cogtui.security import Security
+
+        if self.busy:
+            return
+        typed = self.field("username").value.strip()
+
+        def reset(username: str | None) -> None:
+            if username:
+                self.field("username").value = username
+                self.field("password").value = ""
+                self.field("password").focus()
+                problem = self.query_one("#sign-in-problem", Static)
+                problem.add_class("working")
+                problem.update("Your password is reset: sign in with the new one.")
+
+        self.app.push_screen(ForgotPasswordModal(Security(self.session), typed), reset)
 
     def show_problem(self, text: str) -> None:
         problem = self.query_one("#sign-in-problem", Static)
