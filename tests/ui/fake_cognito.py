@@ -131,7 +131,7 @@ class FakeCognito:
 
     def get_user(self, access_token: str) -> User:
         self._answer("GetUser", None)
-        return User(USERNAME, dict(self.attributes))
+        return User(USERNAME, dict(self.attributes), self.mfa_enabled, self.mfa_preferred)
 
     def update_user_attributes(
         self,
@@ -171,6 +171,20 @@ class FakeCognito:
 
     def global_sign_out(self, access_token: str) -> None:
         self._answer("GlobalSignOut", None)
+
+    # -- security (for the snapshots; the flows are tested on moto and cognito-local) -----
+    mfa_enabled: tuple[str, ...] = ("totp",)
+    mfa_preferred: str | None = "totp"
+
+    def set_mfa_preference(self, access_token: str, settings: Mapping[str, Any]) -> None:
+        self._answer("SetUserMFAPreference", dict(settings))
+
+    def associate_totp(self, access_token: str) -> str:
+        self._answer("AssociateSoftwareToken", None)
+        return TOTP_SECRET
+
+    def verify_totp(self, access_token: str, code: str, device_name: str) -> None:
+        self._answer("VerifySoftwareToken", device_name)
 
 
 def fake_settings(**extra: Any) -> Settings:

@@ -271,6 +271,63 @@ def test_help(snap_compare: Any, size: tuple[int, int]) -> None:
     check(snap_compare, app_for(), size, steps)
 
 
+# -- security ------------------------------------------------------------------------------
+@pytest.mark.parametrize("size", SIZES)
+def test_security_screen(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+
+    check(snap_compare, app_for(), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_security_change_password(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("p", *"old", "tab", *"one", "tab", *"two", "enter")
+        await settle(pilot)
+
+    check(snap_compare, app_for(), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_security_authenticator_setup(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+
+    check(snap_compare, app_for(), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_security_delete_account(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("D", *"bob", "enter")
+        await settle(pilot)
+
+    check(snap_compare, app_for(), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sign_in_forgot_password(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+
+    check(snap_compare, app_for(signed_in=False), size, steps)
+
+
 def test_no_secret_on_any_screen() -> None:
     """The fake's tokens and the code never appear in what the snapshots render."""
     from pathlib import Path
