@@ -198,6 +198,12 @@ async def make(folder: Path) -> list[Path]:
         await until(pilot, lambda: screen_is(app, "ReviewModal"), "the review of three changes")
         shot("review")
         await pilot.press("escape")
+        await until(pilot, profile_ready, "the profile after the review")
+        await pilot.press("s")
+        security_ready = lambda: screen_is(app, "SecurityScreen") and not app.screen.busy  # noqa: E731
+        await until(pilot, security_ready, "the Security screen")
+        shot("security")
+        await pilot.press("escape")
     return written
 
 
