@@ -38,8 +38,9 @@ def test_a_keyring_that_cannot_keep_tokens_is_refused_with_the_fix(
 
     assert raised.value.message == (
         "No keyring is available to keep your tokens: install and unlock a Secret Service "
-        "(for example gnome-keyring), or run with --no-keyring to keep tokens in memory "
-        "for this run only."
+        "(gnome-keyring, for one; the README shows how on a server), or run with "
+        "--no-keyring, which keeps tokens in memory for this run only (a command then signs "
+        "in itself with --username and --password-stdin)."
     )
 
 

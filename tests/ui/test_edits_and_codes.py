@@ -281,7 +281,7 @@ async def test_footer_fits_in_80_columns(row: str):
         await pilot.pause()
         keys = footer_keys(pilot)
         palette = keys.pop("palette")
-        assert {"Edit", "Add", "Save", "Sign out", "Quit", "Help"} <= set(keys)
+        assert {"Edit", "Add", "Save", "Security", "Quit", "Help"} <= set(keys)
         for description, region in keys.items():
             assert region.right < palette.x, (description, region, palette)
 
