@@ -191,6 +191,48 @@ async def test_a_new_password_chosen_with_srp_stays_out_of_the_log(
     log_is_clean(textual_log, secrets)
 
 
+@pytest.mark.moto
+async def test_the_security_forms_keep_passwords_codes_and_the_key_out_of_the_log(
+    moto_pool: Pool, textual_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cogtui.screens.security import SecurityScreen
+    from tests.integration.test_signin_moto import good_code
+
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
+    user, new = moto_pool.add_user(), "Brand-New-Horse-7"
+    store = MemoryStore()
+    app = CogtuiApp(moto_pool.settings(auth_flow="password", use_keyring=False), store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, user)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("p", *"Wrong-Horse-1", "tab", *new, "tab", *new, "enter")
+        await settle(pilot)
+        await pilot.press(*PASSWORD, "tab", *new, "tab", *new, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SecurityScreen), app.screen
+        await pilot.press("t")
+        await settle(pilot)
+        code = good_code()
+        await pilot.press(*code, "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SecurityScreen), app.screen
+        tokens = stored_tokens(store, moto_pool.user_pool_id, moto_pool.client_id, user)
+    assert (
+        moto_pool.admin.admin_get_user(UserPoolId=moto_pool.user_pool_id, Username=user)[
+            "PreferredMfaSetting"
+        ]
+        == "SOFTWARE_TOKEN_MFA"
+    )
+    secrets = {
+        "a password": [PASSWORD, new, "Wrong-Horse-1"],
+        "the code": [code],
+        "the authenticator key": ["asdfasdfasdf"],  # moto's one secret: on screen, never logged
+        "a token": tokens,
+    }
+    log_is_clean(textual_log, secrets)
+
+
 # -- an unexpected error inside a worker --------------------------------------------------------
 def view_of(pilot: Any) -> set[str]:
     """What the user sees: each line on the screen, and each notification."""
