@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from cogtui import __version__, cli_security, config
 from cogtui.display import json_text, shown
-from cogtui.errors import ClientSecretRequired, CogtuiError, UsageError
-from cogtui.terminal import ask, say, signed_in
+from cogtui.errors import CogtuiError, UsageError
+from cogtui.terminal import ask, say, sign_in_as, signed_in
 
 if TYPE_CHECKING:  # the TUI loads the session in its worker, off the first frame
-    from cogtui.session import Challenge, Session
+    from cogtui.session import Session
 
 EPILOG = """\
 settings come from, in order: options, COGTUI_* environment variables, the Amplify outputs
@@ -158,26 +158,6 @@ def open_session(settings: config.Settings) -> Session:
 
 
 # -- prompts --------------------------------------------------------------------------------
-def answer_challenge(challenge: Challenge) -> tuple[str, dict[str, str]]:
-    """Ask the user what this challenge needs; returns (answer, attributes)."""
-    say(challenge.prompt)
-    if challenge.name == "NEW_PASSWORD_REQUIRED":
-        password = ask("New password", secret=True)
-        attributes = {name: ask(name) for name in challenge.required_attributes}
-        return password, attributes
-    if challenge.name == "SELECT_MFA_TYPE":
-        options = challenge.mfa_options
-        for number, option in enumerate(options, 1):
-            say(f"  {number}. {option}")
-        choice = ask(f"Choice (1-{len(options)})")
-        if not choice.isdigit() or not 1 <= int(choice) <= len(options):
-            raise UsageError(f"Choose a number from 1 to {len(options)}.")
-        return options[int(choice) - 1], {}
-    if challenge.name == "MFA_SETUP":
-        say(f"  secret: {challenge.secret_code}")  # the user must see it to set up the app
-    return ask("Code", secret=True), {}
-
-
 # -- commands -----------------------------------------------------------------------------
 def login(args: argparse.Namespace, session: Session) -> int:
     sign_in(args, session)
@@ -188,20 +168,9 @@ def login(args: argparse.Namespace, session: Session) -> int:
 
 def sign_in(args: argparse.Namespace, session: Session) -> None:
     """Sign in with --username (or a prompt) and the password, answering any challenge."""
-    from cogtui.session import Challenge, SignedIn
-
     username = args.username or ask("Username")
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
-    password = password or ask("Password", secret=True)
-    try:
-        outcome = session.sign_in(username, password)
-    except ClientSecretRequired:
-        session.set_client_secret(ask("This app client has a secret. Client secret", secret=True))
-        outcome = session.sign_in(username, password)
-    while isinstance(outcome, Challenge):
-        answer, attributes = answer_challenge(outcome)
-        outcome = session.respond(outcome, answer, attributes)
-    assert isinstance(outcome, SignedIn)
+    sign_in_as(session, username, password or ask("Password", secret=True))
 
 
 def logout(args: argparse.Namespace, session: Session) -> int:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from cogtui.display import json_text, shown
 from cogtui.errors import UsageError
-from cogtui.terminal import ask, say, signed_in
+from cogtui.terminal import ask, say, sign_in_as, signed_in
 
 if TYPE_CHECKING:
     from cogtui.session import Session
@@ -21,6 +21,9 @@ MFA_ACTIONS = ("setup-totp", "enable", "disable", "prefer")
 def add_parsers(command: Parser) -> None:
     """Add the security commands with `command(name, help, signs_in=...)`."""
     password = command("password", "change your password")
+    password.add_argument(
+        "--username", help="sign in first, with the current password (what --no-keyring needs)"
+    )
     password.add_argument(
         "--password-stdin",
         action="store_true",
@@ -57,11 +60,14 @@ def new_password(prompt: str = "New password") -> str:
 def password(args: argparse.Namespace, session: Session) -> int:
     from cogtui.security import Security
 
-    signed_in(session)
+    if not args.username:
+        signed_in(session)
     if args.password_stdin:
         current, new = ask("Current password"), ask("New password")
     else:
         current, new = ask("Current password", secret=True), new_password()
+    if args.username:  # signed in here with the current password, then it is changed
+        sign_in_as(session, args.username, current)
     Security(session).change_password(current, new)
     print("Your password is changed.")
     return 0

@@ -7,10 +7,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from cogtui.display import shown
-from cogtui.errors import CogtuiError, UsageError
+from cogtui.errors import ClientSecretRequired, CogtuiError, UsageError
 
 if TYPE_CHECKING:
-    from cogtui.session import Session
+    from cogtui.session import Challenge, Session
 
 
 class Cancelled(CogtuiError):
@@ -49,3 +49,39 @@ def signed_in(session: Session) -> Session:
             )
         raise CogtuiError("Nobody is signed in to this pool and client; run `cogtui login`.")
     return session
+
+
+def sign_in_as(session: Session, username: str, password: str) -> None:
+    """Sign in, asking for the client secret if the app client has one, and answering any
+    challenge at the prompts."""
+    from cogtui.session import Challenge, SignedIn
+
+    try:
+        outcome = session.sign_in(username, password)
+    except ClientSecretRequired:
+        session.set_client_secret(ask("This app client has a secret. Client secret", secret=True))
+        outcome = session.sign_in(username, password)
+    while isinstance(outcome, Challenge):
+        answer, attributes = answer_challenge(outcome)
+        outcome = session.respond(outcome, answer, attributes)
+    assert isinstance(outcome, SignedIn)
+
+
+def answer_challenge(challenge: Challenge) -> tuple[str, dict[str, str]]:
+    """Ask the user what this challenge needs; returns (answer, attributes)."""
+    say(challenge.prompt)
+    if challenge.name == "NEW_PASSWORD_REQUIRED":
+        password = ask("New password", secret=True)
+        attributes = {name: ask(name) for name in challenge.required_attributes}
+        return password, attributes
+    if challenge.name == "SELECT_MFA_TYPE":
+        options = challenge.mfa_options
+        for number, option in enumerate(options, 1):
+            say(f"  {number}. {option}")
+        choice = ask(f"Choice (1-{len(options)})")
+        if not choice.isdigit() or not 1 <= int(choice) <= len(options):
+            raise UsageError(f"Choose a number from 1 to {len(options)}.")
+        return options[int(choice) - 1], {}
+    if challenge.name == "MFA_SETUP":
+        say(f"  secret: {challenge.secret_code}")  # the user must see it to set up the app
+    return ask("Code", secret=True), {}

@@ -261,3 +261,17 @@ def test_delete_the_account_and_every_keyring_item_of_it(
         admin_user(local_story, user)
     assert cogtui_entries(secret_service) == []
     assert local_story("whoami").code == 1
+
+
+def test_without_a_keyring_password_signs_in_with_the_current_one_first(
+    local_story: Story,
+) -> None:
+    user = local_story.pool.add_user()
+
+    ran = local_story.in_new_process(
+        "password", "--no-keyring", "--username", user, "--password-stdin",
+        stdin=f"{PASSWORD}\n{NEW_PASSWORD}\n",
+    )  # fmt: skip
+
+    assert (ran.code, ran.out, ran.err) == (0, "Your password is changed.\n", "")
+    assert local_story.login(user, NEW_PASSWORD).code == 0
