@@ -126,11 +126,11 @@ def setup_totp(args: argparse.Namespace, session: Session) -> int:
     security = Security(session)
     secret = security.start_totp()
     uri = otpauth_uri(secret, session.display_name, session.settings.totp_issuer)
-    print(uri)
+    print(shown(uri))  # percent-encoded already; shown() in case a server sent odd text
     dark_on_light = ("\x1b[30;47m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
     for line in qr_lines(uri):
         print(dark_on_light[0] + line + dark_on_light[1])
-    print(f"secret: {grouped(secret)}", flush=True)
+    print(shown(f"secret: {grouped(secret)}"), flush=True)
     code = ask("Code from the app")
     security.finish_totp(code, args.name)
     print("The authenticator app is on and preferred: sign-in will ask for its code.")

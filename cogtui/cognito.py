@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -134,9 +135,9 @@ class CognitoClient:
             "associate_software_token", "AssociateSoftwareToken", {"Session": session}
         )
         secret, new_session = reply.get("SecretCode"), reply.get("Session", session)
-        if not isinstance(secret, str) or not secret or not isinstance(new_session, str):
+        if not is_totp_secret(secret) or not isinstance(new_session, str):
             raise not_understood(self.where)
-        return secret, new_session
+        return str(secret), new_session
 
     def verify_software_token(self, session: str, code: str) -> str:
         """Finish TOTP setup during sign-in: returns the session for the MFA_SETUP answer."""
@@ -219,9 +220,9 @@ class CognitoClient:
         """Start setting up an authenticator app for the signed-in user: the secret."""
         reply = self._send("AssociateSoftwareToken", {"AccessToken": access_token})
         secret = reply.get("SecretCode")
-        if not isinstance(secret, str) or not secret:
+        if not is_totp_secret(secret):
             raise not_understood(self.where)
-        return secret
+        return str(secret)
 
     def verify_totp(self, access_token: str, code: str, device_name: str) -> None:
         request = {"AccessToken": access_token, "UserCode": code}
@@ -378,6 +379,11 @@ class CognitoClient:
             return reply
 
         return self._attempts(send)
+
+
+def is_totp_secret(value: object) -> bool:
+    """A base32 key, as Cognito's SecretCode is: anything else is not shown or drawn."""
+    return isinstance(value, str) and re.fullmatch(r"[A-Za-z2-7]{8,128}=*", value) is not None
 
 
 class EmulatorAdmin:

@@ -32,3 +32,14 @@ def test_a_typical_code_fits_80_columns_and_the_secret_reads_in_fours() -> None:
 
     assert fits(lines, 80, 40) and not fits(lines, 30, 10)
     assert grouped("ABCDEFGHIJ") == "ABCD EFGH IJ"
+
+
+@pytest.mark.parametrize(
+    ("value", "usable"),
+    [("JBSWY3DPEHPK3PXP", True), ("asdfasdfasdf", True), ("\x1b[2Jpwned!", False), ("", False),
+     ("short", False), (["JBSWY3DP"], False), ("A" * 200, False)],
+)  # fmt: skip
+def test_only_a_base32_key_from_the_server_is_shown_or_drawn(value: object, usable: bool) -> None:
+    from cogtui.cognito import is_totp_secret
+
+    assert is_totp_secret(value) is usable
