@@ -149,11 +149,18 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
     )
 
 
-def open_session(settings: config.Settings) -> Session:
+def open_session(settings: config.Settings, keyring_optional: bool = False) -> Session:
+    from cogtui.errors import KeyringUnavailable
     from cogtui.session import Session
-    from cogtui.vault import MemoryStore, Vault, system_store
+    from cogtui.vault import MemoryStore, SecretStore, Vault, system_store
 
-    store = system_store() if settings.use_keyring else MemoryStore()
+    store: SecretStore = MemoryStore()
+    if settings.use_keyring:
+        try:
+            store = system_store()
+        except KeyringUnavailable:
+            if not keyring_optional:
+                raise
     return Session(settings, Vault(store, settings.user_pool_id, settings.client_id))
 
 
@@ -169,8 +176,8 @@ def login(args: argparse.Namespace, session: Session) -> int:
 def sign_in(args: argparse.Namespace, session: Session) -> None:
     """Sign in with --username (or a prompt) and the password, answering any challenge."""
     username = args.username or ask("Username")
-    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
-    sign_in_as(session, username, password or ask("Password", secret=True))
+    # --password-stdin: the first line of standard input; typed at a terminal, hidden.
+    sign_in_as(session, username, ask("Password", secret=True))
 
 
 def logout(args: argparse.Namespace, session: Session) -> int:
@@ -231,7 +238,7 @@ def get(args: argparse.Namespace, session: Session) -> int:
         attributes = {name: attributes[name] for name in wanted}
     if args.json:
         print(json_text(attributes))
-    elif len(args.names) == 1:
+    elif args.names and len(attributes) == 1:  # one attribute asked for: its value alone
         print(shown(next(iter(attributes.values()))))
     else:
         names = {name: shown(name) for name in attributes}
@@ -330,7 +337,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_from(args)
         if args.command in (None, "edit"):
             return edit(args, settings)
-        session = open_session(settings)
+        if args.command == "forgot-password":  # stores nothing: a missing keyring is no bar
+            session = open_session(settings, keyring_optional=True)
+        else:
+            session = open_session(settings)
         if getattr(args, "sign_in_first", False) and getattr(args, "username", None):
             sign_in(args, session)  # as `login` does (the keyring keeps the tokens, if used)
         return COMMANDS[args.command](args, session)
@@ -340,6 +350,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ncogtui: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head -1`): nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that Python's exit flush stays quiet
+        return 1
     except Exception as error:  # the last resort: never a traceback, which may hold secrets
         kind = type(error).__name__
         print(f"cogtui: an unexpected error ({kind}) stopped the command.", file=sys.stderr)

@@ -62,8 +62,8 @@ def password(args: argparse.Namespace, session: Session) -> int:
 
     if not args.username:
         signed_in(session)
-    if args.password_stdin:
-        current, new = ask("Current password"), ask("New password")
+    if args.password_stdin:  # two lines; hidden all the same if typed at a terminal
+        current, new = ask("Current password", secret=True), ask("New password", secret=True)
     else:
         current, new = ask("Current password", secret=True), new_password()
     if args.username:  # signed in here with the current password, then it is changed
@@ -79,8 +79,8 @@ def forgot_password(args: argparse.Namespace, session: Session) -> int:
     security = Security(session)
     delivery = security.forgot_password(args.username)
     say(f"A code to reset the password was sent{delivery.how_and_where()}.")
-    if args.password_stdin:
-        code, new = ask("Code"), ask("New password")
+    if args.password_stdin:  # two lines; hidden all the same if typed at a terminal
+        code, new = ask("Code", secret=True), ask("New password", secret=True)
     else:
         code, new = ask("Code", secret=True), new_password()
     security.confirm_forgot_password(args.username, code, new)
@@ -92,6 +92,13 @@ def mfa(args: argparse.Namespace, session: Session) -> int:
     from cogtui.security import METHOD_NAMES, METHODS, Security
 
     security = Security(session)
+    if args.action != "setup-totp" and args.name:
+        raise UsageError("--name is for `cogtui mfa setup-totp` only.")
+    if args.action is not None and args.json:
+        raise UsageError("--json is for `cogtui mfa` with no action only.")
+    if args.action in (None, "setup-totp") and args.method:
+        used = "cogtui mfa setup-totp" if args.action else "cogtui mfa"
+        raise UsageError(f"`{used}` takes no method.")
     signed_in(session)
     if args.action is None:
         state = security.mfa()
@@ -142,7 +149,9 @@ def delete_account(args: argparse.Namespace, session: Session) -> int:
 
     signed_in(session)
     who = session.display_name
-    typed = args.confirm or ask(f"To delete the account {who}, type its username")
+    if not args.confirm:
+        say(f"To delete the account {who}, type its username.")
+    typed = args.confirm or ask("Username")
     Security(session).delete_account(typed)
     print(shown(f"The account {who} is deleted, and its tokens are gone from this machine."))
     return 0

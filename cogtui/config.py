@@ -153,7 +153,7 @@ def resolve(
     if not client_id:
         raise missing("client_id")
     endpoint_url = pick("endpoint_url")
-    if endpoint_url and not _usable_url(endpoint_url):
+    if endpoint_url and not usable_url(endpoint_url):
         raise ConfigError(
             f"The endpoint URL {endpoint_url!r} is malformed: it must be an http:// or "
             f"https:// URL with a host name ({where_to_set('endpoint_url')})."
@@ -188,7 +188,7 @@ def resolve(
     )
 
 
-def _usable_url(url: str) -> bool:
+def usable_url(url: str) -> bool:
     from urllib.parse import urlsplit
 
     if not re.match(r"^https?://[^\s/]+", url):

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cogtui.cognito import EmulatorAdmin
-from cogtui.config import Settings
+from cogtui.config import Settings, usable_url
 from cogtui.errors import CognitoError, CogtuiError, ConfigError, NetworkError, UsageError
 from cogtui.session import Session
 from cogtui.vault import MemoryStore, Vault
@@ -269,6 +269,11 @@ def run_demo(args: argparse.Namespace) -> int:
     endpoint_url = getattr(args, "endpoint_url", None)
     region = getattr(args, "region", None) or DEMO_REGION
     chosen_flow = getattr(args, "auth_flow", None)
+    if endpoint_url and not usable_url(endpoint_url):
+        raise ConfigError(
+            f"The endpoint URL {endpoint_url!r} is malformed: it must be an http:// or "
+            "https:// URL with a host name, such as http://127.0.0.1:9229."
+        )
     if endpoint_url:
         # cognito-local knows only USER_PASSWORD_AUTH; moto and AWS know both.
         auth_flow = chosen_flow or "password"

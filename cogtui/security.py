@@ -65,6 +65,8 @@ class Security:
     def set_mfa(self, method: str, enabled: bool, preferred: bool = False) -> None:
         if method not in METHODS:
             raise errors.UsageError(f"{method} is not an MFA method: use sms, totp or email.")
+        if enabled and not preferred:  # turning on what is preferred keeps it preferred
+            preferred = self.mfa().preferred == method
         settings = {method: (enabled, preferred and enabled)}
         self.session.call(lambda token: self.cognito.set_mfa_preference(token, settings))
 

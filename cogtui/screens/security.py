@@ -23,7 +23,7 @@ from cogtui.session import Session
 
 ABOUT = (
     "p changes your password · t sets up an authenticator app · space turns the method "
-    "under the cursor on or off · f makes it preferred · g signs out everywhere · "
+    "under the cursor on or off · f makes it preferred · g signs out, here or everywhere · "
     "D deletes the account · Escape goes back to the profile"
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,6 +18,7 @@ from textual.widgets import Label, Static
 from cogtui.display import shown
 from cogtui.errors import CogtuiError, WrongCredentials
 from cogtui.screens.background import cancel, run_blocking
+from cogtui.screens.sign_in import SHORT
 from cogtui.security import Security, otpauth_uri
 from cogtui.widgets.field import CodeField, Field
 from cogtui.widgets.totp_key import QrScreen, TotpKey
@@ -57,10 +59,17 @@ class FormModal(ModalScreen[Any]):
     def field(self, name: str) -> Field:
         return self.query_one(f"#{name}", Field)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Short terminals (80x24) get borderless fields: the status line stays in view.
+        for field in self.query(Field):
+            field.compact = event.size.height < SHORT
+
     def say(self, text: str, working: bool = False) -> None:
         status = self.query_one("#form-status", Static)
         status.set_class(working, "working")
         status.update(shown(text if working or not text else f"⚠ {text}"))
+        if text:
+            self.call_after_refresh(status.scroll_visible, animate=False)
 
     def run(self, what: str, call: Callable[[], T], done: Callable[[T], object]) -> None:
         """`call` off the UI, saying so; its failure is one sentence on the status line."""

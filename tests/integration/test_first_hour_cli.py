@@ -147,3 +147,44 @@ def test_the_error_for_a_missing_keyring_points_at_the_way_without_one(story: St
     assert ran.returncode == 1
     assert "--no-keyring" in ran.stderr and "--username and --password-stdin" in ran.stderr
     assert "the README shows how on a server" in ran.stderr
+
+
+def test_an_empty_password_line_says_so(story: Story) -> None:
+    user = story.pool.add_user(email="ada@example.com")
+
+    ran = story("get", "--no-keyring", "--username", user, "--password-stdin", stdin="\n")
+
+    assert (ran.code, ran.sentence()) == (2, "Password cannot be empty.")
+
+
+def test_get_of_one_attribute_named_twice_prints_its_value(story: Story) -> None:
+    user = story.pool.add_user(email="ada@example.com", custom_team="blue")
+    assert story.login(user, PASSWORD).code == 0
+
+    assert story("get", "email", "email").out == "ada@example.com\n"
+    assert story("get", "team", "custom:team").out == "blue\n"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(story: Story) -> None:
+    user = story.pool.add_user(email="ada@example.com", given_name="Ada", family_name="L")
+    assert story.login(user, PASSWORD).code == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COGTUI_")}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "cogtui", "get", *story.options()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+    )  # fmt: skip
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # as `| head -0` does, before the attributes are printed
+    err = child.stderr.read()
+    assert child.wait(timeout=60) == 1
+    assert err == ""
+
+
+def test_demo_with_a_malformed_endpoint_is_a_usage_error(story: Story) -> None:
+    ran = story.run("demo", "--seed-only", "--endpoint-url", "not a url")
+
+    assert ran.code == 2
+    assert ran.sentence() == (
+        "The endpoint URL 'not a url' is malformed: it must be an http:// or https:// URL "
+        "with a host name, such as http://127.0.0.1:9229."
+    )

@@ -275,3 +275,63 @@ def test_without_a_keyring_password_signs_in_with_the_current_one_first(
 
     assert (ran.code, ran.out, ran.err) == (0, "Your password is changed.\n", "")
     assert local_story.login(user, NEW_PASSWORD).code == 0
+
+
+def test_turning_on_the_preferred_method_keeps_it_preferred(moto_story: Story) -> None:
+    user = moto_story.pool.add_user(phone_number="+15555550123", phone_number_verified="true")
+    assert moto_story.login(user, PASSWORD).code == 0
+    assert moto_story("mfa", "prefer", "sms").code == 0
+
+    again = moto_story("mfa", "enable", "sms")
+
+    assert (again.code, again.out) == (0, "sms is on.\n"), again.err
+    assert json.loads(moto_story("mfa", "--json").out) == {"enabled": ["sms"], "preferred": "sms"}
+    assert admin_user(moto_story, user)["PreferredMfaSetting"] == "SMS_MFA"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["mfa", "setup-totp", "sms"], "`cogtui mfa setup-totp` takes no method."),
+        (["mfa", "--name", "x"], "--name is for `cogtui mfa setup-totp` only."),
+        (["mfa", "enable", "sms", "--json"], "--json is for `cogtui mfa` with no action only."),
+    ],
+)
+def test_mfa_refuses_what_it_would_ignore(moto_story: Story, argv: list[str], said: str) -> None:
+    user = moto_story.pool.add_user()
+    assert moto_story.login(user, PASSWORD).code == 0
+    moto_story.recorder.requests.clear()
+
+    ran = moto_story(*argv)
+
+    assert (ran.code, ran.sentence()) == (2, said)
+    assert moto_story.recorder.of("SetUserMFAPreference") == []
+    assert moto_story.recorder.of("AssociateSoftwareToken") == []
+
+
+def test_forgot_password_needs_no_keyring(local_story: Story) -> None:
+    user = local_story.pool.add_user(email="ada@example.com", email_verified="true")
+    no_bus = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}
+    no_bus = {k: v for k, v in no_bus.items() if not k.startswith("COGTUI_")}
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "cogtui", "forgot-password", "--username", user,
+         "--password-stdin", *local_story.options()],
+        input=f"{FIXED_CODE}\n{NEW_PASSWORD}\n", capture_output=True, text=True, env=no_bus,
+        cwd=ROOT, check=False,
+    )  # fmt: skip
+
+    assert ran.returncode == 0, ran.stderr
+    assert local_story.login(user, NEW_PASSWORD).code == 0
+
+
+def test_the_delete_prompt_ending_early_is_one_plain_sentence(local_story: Story) -> None:
+    user = local_story.pool.add_user()
+    assert local_story.login(user, PASSWORD).code == 0
+
+    ran = local_story("delete-account", stdin="")
+
+    assert ran.code == 2
+    prompt = f"To delete the account {user}, type its username."
+    assert ran.sentence(prompt) == "Username is needed, but standard input has ended."
+    assert local_story.recorder.of("DeleteUser") == []
