@@ -10,13 +10,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cogtui.display import shown
 from cogtui.profile import problem_with
+from cogtui.screens.form import FieldsModal
 from cogtui.session import MFA_LABELS, Challenge
 from cogtui.widgets.field import CodeField, Field
 from cogtui.widgets.totp_key import QrScreen, TotpKey
@@ -24,7 +25,7 @@ from cogtui.widgets.totp_key import QrScreen, TotpKey
 Answer = tuple[str, dict[str, str]] | None
 
 
-class ChallengeModal(ModalScreen[Answer]):
+class ChallengeModal(FieldsModal[Answer]):
     """What every challenge modal shares: a title, the prompt, a problem line, Escape."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel sign-in")]
@@ -36,26 +37,12 @@ class ChallengeModal(ModalScreen[Answer]):
         self.challenge = challenge
         self.problem = problem
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog challenge"):
-            yield Label(self.TITLE_TEXT, classes="dialog-title")
-            yield Static(shown(self.challenge.prompt), classes="dialog-text", markup=False)
-            yield from self.fields()
-            yield Static(
-                shown(f"⚠ {self.problem}") if self.problem else "", classes="problem", markup=False
-            )
-            yield Static(self.KEYS, classes="dialog-keys")
+    def text(self) -> str:
+        return self.challenge.prompt
 
-    def fields(self) -> ComposeResult:
-        yield from ()
-
-    def on_mount(self) -> None:
-        fields = self.query(Field)
-        if fields:
-            fields.first().focus()
-
-    def say(self, problem: str) -> None:
-        self.query_one(".problem", Static).update(shown(f"⚠ {problem}"))
+    def on_mount(self) -> None:  # Textual calls FieldsModal.on_mount too: it focuses
+        if self.problem:
+            self.say(self.problem)
 
 
 class ChallengeCodeModal(ChallengeModal):

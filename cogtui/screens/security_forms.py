@@ -8,17 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from cogtui.display import shown
 from cogtui.errors import CogtuiError, WrongCredentials
 from cogtui.screens.background import cancel, run_blocking
-from cogtui.screens.sign_in import SHORT
+from cogtui.screens.form import FieldsModal
 from cogtui.security import Security, otpauth_uri
 from cogtui.widgets.field import CodeField, Field
 from cogtui.widgets.totp_key import QrScreen, TotpKey
@@ -26,50 +23,19 @@ from cogtui.widgets.totp_key import QrScreen, TotpKey
 T = TypeVar("T")
 
 
-class FormModal(ModalScreen[Any]):
-    """A title, a line of text, the fields, a status line and the keys; Escape cancels."""
+class FormModal(FieldsModal[Any]):
+    """A Security form: its call runs through the one worker boundary; Escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    TITLE_TEXT = ""
     TEXT = ""
-    KEYS = "Enter moves on, then goes ahead · Escape cancels"
 
     def __init__(self, security: Security) -> None:
         super().__init__()
         self.security = security
         self.busy = False
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog form-dialog"):
-            yield Label(self.TITLE_TEXT, classes="dialog-title")
-            if self.TEXT:
-                yield Static(self.TEXT, classes="dialog-text", markup=False)
-            yield from self.fields()
-            yield Static("", id="form-status", classes="problem", markup=False)
-            yield Static(self.KEYS, classes="dialog-keys", markup=False)
-
-    def fields(self) -> ComposeResult:
-        yield from ()
-
-    def on_mount(self) -> None:
-        fields = self.query(Field)
-        if fields:
-            fields.first().focus()
-
-    def field(self, name: str) -> Field:
-        return self.query_one(f"#{name}", Field)
-
-    def on_resize(self, event: events.Resize) -> None:
-        # Short terminals (80x24) get borderless fields: the status line stays in view.
-        for field in self.query(Field):
-            field.compact = event.size.height < SHORT
-
-    def say(self, text: str, working: bool = False) -> None:
-        status = self.query_one("#form-status", Static)
-        status.set_class(working, "working")
-        status.update(shown(text if working or not text else f"⚠ {text}"))
-        if text:
-            self.call_after_refresh(status.scroll_visible, animate=False)
+    def text(self) -> str:
+        return self.TEXT
 
     def run(self, what: str, call: Callable[[], T], done: Callable[[T], object]) -> None:
         """`call` off the UI, saying so; its failure is one sentence on the status line."""
@@ -228,7 +194,6 @@ class TotpSetupForm(FormModal):
         yield Field(placeholder="phone", id="totp-name", on_enter=lambda _: self.verify())
 
     def on_mount(self) -> None:
-        super().on_mount()
         session = self.security.session
         issuer = session.settings.totp_issuer
 
@@ -264,10 +229,9 @@ class DeleteAccountModal(FormModal):
     TITLE_TEXT = "Delete your account"
     KEYS = "Enter deletes · Escape keeps the account"
 
-    def __init__(self, security: Security) -> None:
-        super().__init__(security)
-        name = security.session.display_name
-        self.TEXT = (
+    def text(self) -> str:
+        name = self.security.session.display_name
+        return (
             f"This deletes {name} from the pool for good, with every attribute. "
             "Type your username to confirm."
         )

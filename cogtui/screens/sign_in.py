@@ -23,9 +23,7 @@ from cogtui.screens.challenges import (
     TotpSetupModal,
 )
 from cogtui.session import Challenge, Outcome, Session, SignedIn
-from cogtui.widgets.field import Field
-
-SHORT = 30  # rows: below this the form's fields and button are drawn without borders
+from cogtui.widgets.field import Field, fit_height
 
 
 class SignInScreen(Screen[str | None]):
@@ -102,10 +100,7 @@ class SignInScreen(Screen[str | None]):
         yield Footer(compact=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        # Short terminals (80x24) get borderless fields and button: the whole form shows.
-        short = event.size.height < SHORT
-        for widget in self.query("#sign-in Field, #sign-in Button"):
-            widget.compact = short  # type: ignore[attr-defined]
+        fit_height(self.query("#sign-in Field, #sign-in Button"), event.size.height)
 
     def on_mount(self) -> None:
         self.sub_title = self.session.settings.user_pool_id

@@ -12,14 +12,15 @@ go, in order, to wherever the focus is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input
+from textual.widget import Widget
+from textual.widgets import Button, Input
 
 from cogtui.display import shown
 
@@ -129,3 +130,13 @@ class CodeField(Field):
 
     def action_reveal(self) -> None:
         self.password = not self.password
+
+
+SHORT = 30  # rows: below this, forms draw their fields and buttons without borders
+
+
+def fit_height(widgets: Iterable[Widget], height: int) -> None:
+    """Borderless fields and buttons on a short terminal (80x24), so a whole form shows."""
+    for widget in widgets:
+        if isinstance(widget, Input | Button):
+            widget.compact = height < SHORT
