@@ -56,16 +56,13 @@ class CogtuiApp(AppBase):
         session: Session | None = None,
         theme_file: Path | None = None,
     ) -> None:
-        """`theme_file`: the config file the chosen theme is read from and kept in (the
-        editor's own runs); None keeps the theme for this run only (the demo, tests)."""
+        """`theme_file`: the config file the chosen theme is kept in (the editor's own
+        runs; `settings.theme` was read from it); None keeps the theme for this run only
+        (the demo, tests)."""
         super().__init__()
         self.theme_file = theme_file
-        if theme_file is not None:
-            from cogtui.config import read_theme
-
-            kept = read_theme(theme_file)
-            if kept in self.available_themes:
-                self.theme = kept
+        if theme_file is not None and settings.theme in self.available_themes:
+            self.theme = settings.theme
         self.settings = settings
         self.store = store
         self.demo_credentials = demo_credentials
@@ -190,7 +187,7 @@ class CogtuiApp(AppBase):
 
     async def action_quit(self) -> None:
         """Quit, asking first when the profile has unsaved edits."""
-        from cogtui.screens.confirm import ConfirmModal, changes
+        from cogtui.screens.confirm import ConfirmModal
         from cogtui.screens.profile import ProfileScreen
 
         if isinstance(self.screen, ConfirmModal):
@@ -200,10 +197,5 @@ class CogtuiApp(AppBase):
             self.exit()
             return
         count = len(profile.draft.changes())
-        question = ConfirmModal(
-            "Quit with unsaved edits?",
-            f"{changes(count, 'unsaved')} will be lost.",
-            confirm="Quit",
-            cancel="Keep editing",
-        )
+        question = ConfirmModal.losing_edits("Quit with unsaved edits?", count, "Quit")
         self.push_screen(question, lambda quit_: self.exit() if quit_ else None)

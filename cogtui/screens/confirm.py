@@ -33,5 +33,10 @@ class ConfirmModal(Dialog[bool]):
             keys=f"y: {confirm} · Escape: {cancel} · ←/→ and Enter pick a button",
         )
 
+    @classmethod
+    def losing_edits(cls, question: str, count: int, confirm: str) -> ConfirmModal:
+        """The question before something that throws `count` unsaved edits away."""
+        return cls(question, f"{changes(count, 'unsaved')} will be lost.", confirm, "Keep editing")
+
     def answer(self, button_id: str) -> None:
         self.dismiss(button_id == "confirm")

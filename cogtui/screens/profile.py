@@ -15,7 +15,7 @@ from cogtui.errors import CogtuiError, NotSignedIn, SessionExpired, UsageError
 from cogtui.profile import Draft, Row
 from cogtui.screens.add_attribute import AddAttributeModal
 from cogtui.screens.background import run_blocking
-from cogtui.screens.confirm import ConfirmModal, changes
+from cogtui.screens.confirm import ConfirmModal
 from cogtui.screens.profile_saving import SaveAndVerify
 from cogtui.screens.sign_in import SignInScreen
 from cogtui.screens.sign_out import SignOutModal
@@ -249,12 +249,8 @@ class ProfileScreen(SaveAndVerify):
             self.show_draft()
 
     def action_revert_all(self) -> None:
-        question = ConfirmModal(
-            "Revert every edit?",
-            f"{changes(len(self.draft.changes()), 'unsaved')} will be lost.",
-            confirm="Revert all",
-            cancel="Keep editing",
-        )
+        count = len(self.draft.changes())
+        question = ConfirmModal.losing_edits("Revert every edit?", count, "Revert all")
         self.app.push_screen(question, self.revert_all_confirmed)
 
     def revert_all_confirmed(self, confirmed: bool | None) -> None:
@@ -328,12 +324,8 @@ class ProfileScreen(SaveAndVerify):
         if not self.draft.dirty:
             self.load()
             return
-        question = ConfirmModal(
-            "Reload and discard your edits?",
-            f"{changes(len(self.draft.changes()), 'unsaved')} will be lost.",
-            confirm="Reload",
-            cancel="Keep editing",
-        )
+        count = len(self.draft.changes())
+        question = ConfirmModal.losing_edits("Reload and discard your edits?", count, "Reload")
         self.app.push_screen(question, self.reload_confirmed)
 
     def reload_confirmed(self, confirmed: bool | None) -> None:
