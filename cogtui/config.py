@@ -32,6 +32,7 @@ class Settings:
     client_metadata: Mapping[str, str] = field(default_factory=dict)
     connect_timeout: float = 5.0  # seconds (COGTUI_CONNECT_TIMEOUT)
     read_timeout: float = 20.0  # seconds (COGTUI_READ_TIMEOUT)
+    theme: str | None = None  # the editor's theme: `theme = "NAME"` atop the config file
     totp_issuer: str = "Cognito"  # the name an authenticator app shows (totp_issuer)
 
 
@@ -42,12 +43,13 @@ def config_path() -> Path:
     return user_config_path("cogtui") / "config.toml"
 
 
-def load_profiles(path: Path) -> dict[str, dict[str, str]]:
-    """Read `[profiles.NAME]` tables from the config file; a missing file has none."""
+def load_config(path: Path) -> tuple[dict[str, dict[str, str]], str | None]:
+    """The `[profiles.NAME]` tables of the config file and its top-level `theme`, read in
+    one pass; a missing file has neither."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
+        return {}, None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"The config file {path} cannot be read: {error}.") from None
     import tomllib  # only when there is a file to read
@@ -66,7 +68,8 @@ def load_profiles(path: Path) -> dict[str, dict[str, str]]:
                     f"In the config file {path}, {key} of profile {name!r} must be a quoted "
                     f'string, such as {key} = "...".'
                 )
-    return profiles
+    theme = data.get("theme")
+    return profiles, theme if isinstance(theme, str) else None
 
 
 def read_amplify_outputs(path: str | Path) -> dict[str, str]:
@@ -120,7 +123,7 @@ def resolve(
     environ = os.environ if environ is None else environ
     path = path or config_path()
     profile_name = options.get("profile") or environ.get("COGTUI_PROFILE")
-    profiles = load_profiles(path)
+    profiles, theme = load_config(path)
     if profile_name and profile_name not in profiles:
         raise ConfigError(f"There is no profile named {profile_name!r} in {path}.")
     profile = profiles.get(profile_name or "default", {})
@@ -184,6 +187,7 @@ def resolve(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         totp_issuer=environ.get("COGTUI_TOTP_ISSUER") or profile.get("totp_issuer") or "Cognito",
+        theme=theme,
         **extra,  # type: ignore[arg-type]
     )
 
@@ -215,21 +219,6 @@ def _seconds(environ: Mapping[str, str], variable: str, default: float) -> float
 
 
 THEME_LINE = re.compile(r"^\s*theme\s*=")
-
-
-def read_theme(path: Path) -> str | None:
-    """The `theme = "NAME"` at the top of the config file, if there is one."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    import tomllib
-
-    try:
-        theme = tomllib.loads(text).get("theme")
-    except tomllib.TOMLDecodeError:
-        return None
-    return theme if isinstance(theme, str) else None
 
 
 def remember_theme(path: Path, name: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fake_cognito import CODE, USERNAME, FakeCognito
+from fake_cognito import CODE, POOL_ID, USERNAME, FakeCognito, fake_session
 from steps import edit, fake_app, go_to, notifications, profile, settle, sign_in
 from textual.widgets import Input, Static
 
@@ -281,7 +281,11 @@ async def test_the_theme_picked_is_kept_in_the_config_file_for_the_next_run(tmp_
         await pilot.pause()
 
     assert config.read_text() == 'theme = "nord"\n# mine\n[profiles.default]\nclient_id = "abc"\n'
-    async with fake_app(FakeCognito(), theme_file=config).run_test() as pilot:
+    from cogtui.config import resolve
+
+    settings = resolve({"user_pool_id": POOL_ID}, environ={}, path=config, use_keyring=False)
+    again = CogtuiApp(settings, session=fake_session(FakeCognito()), theme_file=config)
+    async with again.run_test() as pilot:  # the next run, with the settings `cogtui` reads
         await profile(pilot)
         assert pilot.app.theme == "nord"
         await pilot.press("question_mark")
