@@ -89,6 +89,7 @@ class AttributeTable(DataTable[Text]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id=id)
         self.rows_shown: list[Row] = []
+        self._colours: dict[str, str] | None = None
 
     def show(self, rows: list[Row]) -> None:
         """Show these rows, keeping the cursor on the same attribute: only the cells that
@@ -105,7 +106,7 @@ class AttributeTable(DataTable[Text]):
         self.add_column("attribute", key="name", width=name_width)
         self.add_column("value", key="value", width=value_width)
         self.add_column("status", key="status", width=STATUS_WIDTH)
-        colours = status_colours(self.app.get_css_variables())
+        colours = self.colours()
         for row in rows:
             height = 2 if row.problem else 1
             self.add_row(*self._cells(row, colours, value_width), key=row.name, height=height)
@@ -124,7 +125,7 @@ class AttributeTable(DataTable[Text]):
         _, value_width = self._widths(rows)
         if value_width != self.columns[ColumnKey("value")].width:
             return False
-        colours = status_colours(self.app.get_css_variables())
+        colours = self.colours()
         for old, new in zip(before, rows, strict=True):
             if old != new:
                 for column, cell in zip(
@@ -153,8 +154,15 @@ class AttributeTable(DataTable[Text]):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, _theme: object) -> None:
+        self._colours = None
         rows, self.rows_shown = self.rows_shown, []
         self.show(rows)  # drawn anew, in the new theme's colours
+
+    def colours(self) -> dict[str, str]:
+        """The statuses' colours, worked out once per theme (not on every redraw)."""
+        if self._colours is None:
+            self._colours = status_colours(self.app.get_css_variables())
+        return self._colours
 
     # -- cells ------------------------------------------------------------------------
     def _widths(self, rows: list[Row]) -> tuple[int, int]:
