@@ -513,6 +513,15 @@ def run_cogtui_process(*argv: str, stdin: str = "") -> CliResult:
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.fixture
+def local_story(
+    cognito_local_endpoint: str, record: Any, cogtui_cli: Any, empty_keyring: Any
+) -> Story:
+    """A fresh cognito-local pool (USER_PASSWORD_AUTH), its recorder, an empty real keyring."""
+    pool = create_pool(cognito_local_endpoint)
+    return Story(pool, record(pool), cogtui_cli, empty_keyring, flow="password")
+
+
 class Story:
     """One pool behind a recorder, `cogtui` commands run against it, and its keyring."""
 

@@ -19,9 +19,8 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 
 @pytest.fixture
-def story(cognito_local_endpoint: str, record: Any, cogtui_cli: Any, empty_keyring: Any) -> Story:
-    pool = create_pool(cognito_local_endpoint)
-    return Story(pool, record(pool), cogtui_cli, empty_keyring, flow="password")
+def story(local_story: Story) -> Story:
+    return local_story
 
 
 @pytest.fixture

@@ -29,14 +29,6 @@ def moto_story(moto_endpoint: str, record: Any, cogtui_cli: Any, empty_keyring: 
 
 
 @pytest.fixture
-def local_story(
-    cognito_local_endpoint: str, record: Any, cogtui_cli: Any, empty_keyring: Any
-) -> Story:
-    pool = create_pool(cognito_local_endpoint)
-    return Story(pool, record(pool), cogtui_cli, empty_keyring, flow="password")
-
-
-@pytest.fixture
 def moto_checks_totp(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
 
@@ -106,13 +98,16 @@ def test_a_forgotten_password_is_reset_with_the_code_on_moto(moto_story: Story) 
     assert moto_story.login(user, NEW_PASSWORD).code == 0
 
 
+def reset_with(story: Story, user: str, code: str) -> Any:
+    """`cogtui forgot-password` with the code and the new password on standard input."""
+    lines = f"{code}\n{NEW_PASSWORD}\n"
+    return story("forgot-password", "--username", user, "--password-stdin", stdin=lines)
+
+
 def test_a_forgotten_password_is_reset_with_the_code_on_cognito_local(local_story: Story) -> None:
     user = local_story.pool.add_user(email="ada@example.com", email_verified="true")
 
-    ran = local_story(
-        "forgot-password", "--username", user, "--password-stdin",
-        stdin=f"{FIXED_CODE}\n{NEW_PASSWORD}\n",
-    )  # fmt: skip
+    ran = reset_with(local_story, user, FIXED_CODE)
 
     assert ran.code == 0, ran.err
     assert ran.err.startswith("A code to reset the password was sent")
@@ -123,10 +118,7 @@ def test_a_forgotten_password_is_reset_with_the_code_on_cognito_local(local_stor
 def test_a_wrong_reset_code_resets_nothing(local_story: Story) -> None:
     user = local_story.pool.add_user(email="ada@example.com", email_verified="true")
 
-    ran = local_story(
-        "forgot-password", "--username", user, "--password-stdin",
-        stdin=f"000000\n{NEW_PASSWORD}\n",
-    )  # fmt: skip
+    ran = reset_with(local_story, user, "000000")
 
     assert ran.code == 1
     assert ran.err.splitlines()[-1] == (
