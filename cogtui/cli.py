@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cogtui import __version__, cli_security, config
+from cogtui import __version__, cli_devices, cli_security, config
 from cogtui.display import json_text, shown
 from cogtui.errors import CogtuiError, UsageError
 from cogtui.terminal import ask, say, sign_in_as, signed_in
@@ -53,12 +53,27 @@ def connection_options(default: object = None) -> argparse.ArgumentParser:
         help="keep tokens in memory for this run only (nothing is stored)",
     )
     group.add_argument(
+        "--device-name",
+        metavar="NAME",
+        help="this machine in your device list (default: the host name; COGTUI_DEVICE_NAME)",
+    )
+    group.add_argument(
         "--client-metadata",
         metavar="KEY=VALUE",
         action="append",
         help="passed to the pool's Lambda triggers on save and verify (repeatable)",
     )
     return common
+
+
+def remember_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument(
+        "--remember-device",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="when the pool asks: remember this device, so signing in here skips MFA "
+        "(asked at a terminal when neither is given)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     one_shot.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    remember_options(one_shot)
 
     def command(name: str, help: str, signs_in: bool = False) -> argparse.ArgumentParser:
         parents = [after_command, for_itself] if signs_in else [after_command]
@@ -95,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    remember_options(login)
     logout = command("logout", "remove the stored tokens")
     logout.add_argument(
         "--global",
@@ -119,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--code", help="asked for when missing")
     verify.add_argument("--resend", action="store_true", help="send a new code, then ask for it")
     cli_security.add_parsers(command)
+    cli_devices.add_parser(command)
     demo = command(
         "demo",
         "try cogtui on an embedded emulator with a seeded user "
@@ -143,6 +161,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
     options["profile"] = args.profile
     return config.resolve(
         options,
+        device_name=getattr(args, "device_name", None),
         auth_flow=args.auth_flow or os.environ.get("COGTUI_AUTH_FLOW"),
         use_keyring=not args.no_keyring,
         client_metadata=metadata,
@@ -177,7 +196,7 @@ def sign_in(args: argparse.Namespace, session: Session) -> None:
     """Sign in with --username (or a prompt) and the password, answering any challenge."""
     username = args.username or ask("Username")
     # --password-stdin: the first line of standard input; typed at a terminal, hidden.
-    sign_in_as(session, username, ask("Password", secret=True))
+    sign_in_as(session, username, ask("Password", secret=True), args.remember_device)
 
 
 def logout(args: argparse.Namespace, session: Session) -> int:
@@ -324,6 +343,7 @@ COMMANDS = {
     "set": set_attributes,
     "verify": verify,
     **cli_security.COMMANDS,
+    **cli_devices.COMMANDS,
 }
 
 

@@ -14,10 +14,10 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from cogtui import errors
+from cogtui.records import CodeDelivery, Device, User
 from cogtui.replies import (
     NOT_UNDERSTOOD,
     auth_reply,
@@ -30,52 +30,12 @@ from cogtui.replies import (
 )
 from cogtui.transport import botocore_client, is_loopback, opener
 
+__all__ = ["CodeDelivery", "CognitoClient", "Device", "EmulatorAdmin", "User", "is_totp_secret"]
+
 # What botocore's standard retry mode retries: throttling, 5xx and transport failures.
 RETRY_STATUSES = {500, 502, 503, 504}
 RETRY_CODES = {"TooManyRequestsException", "ThrottlingException", "Throttling", "RequestTimeout"}
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
-
-
-@dataclass(frozen=True)
-class CodeDelivery:
-    """Where Cognito sent a verification code (the destination is masked by Cognito)."""
-
-    attribute: str
-    destination: str
-    medium: str
-
-    def how_and_where(self) -> str:
-        """ " by email to a***@e***.com", or as much of it as Cognito said."""
-        how = {"email": " by email", "sms": " by text message"}.get(self.medium, "")
-        return how + (f" to {self.destination}" if self.destination else "")
-
-    @classmethod
-    def from_reply(cls, details: object, attribute: str = "", where: str = "") -> CodeDelivery:
-        """From a CodeDeliveryDetails object, checked: every field is text if present."""
-        if not isinstance(details, dict):
-            raise not_understood(where or "Cognito")
-        found = {k: details.get(k, "") for k in ("AttributeName", "Destination", "DeliveryMedium")}
-        if not all(isinstance(value, str) for value in found.values()):
-            raise not_understood(where or "Cognito")
-        return cls(
-            attribute=found["AttributeName"] or attribute,
-            destination=found["Destination"],
-            medium=found["DeliveryMedium"].lower(),
-        )
-
-
-MFA_NAMES = {"SMS_MFA": "sms", "SOFTWARE_TOKEN_MFA": "totp", "EMAIL_OTP": "email"}
-
-
-@dataclass(frozen=True)
-class User:
-    """What GetUser returns: the username, the attributes in the server's order, and the
-    MFA methods turned on (`sms`, `totp`, `email`) with the preferred one."""
-
-    username: str
-    attributes: dict[str, str]
-    mfa_enabled: tuple[str, ...] = ()
-    mfa_preferred: str | None = None
 
 
 class CognitoClient:
@@ -152,28 +112,7 @@ class CognitoClient:
 
     # -- the signed-in user -------------------------------------------------------------
     def get_user(self, access_token: str) -> User:
-        reply = self._send("GetUser", {"AccessToken": access_token})
-        items, username = reply.get("UserAttributes"), reply.get("Username")
-        if not isinstance(username, str) or not isinstance(items, list):
-            raise not_understood(self.where)
-        attributes = {}
-        for item in items:
-            name = item.get("Name") if isinstance(item, dict) else None
-            value = item.get("Value", "") if isinstance(item, dict) else None
-            if not isinstance(name, str) or not isinstance(value, str):
-                raise not_understood(self.where)
-            attributes[name] = value
-        enabled, preferred = reply.get("UserMFASettingList") or [], reply.get("PreferredMfaSetting")
-        if not isinstance(enabled, list) or not all(isinstance(m, str) for m in enabled):
-            raise not_understood(self.where)
-        if preferred is not None and not isinstance(preferred, str):
-            raise not_understood(self.where)
-        return User(
-            username=username,
-            attributes=attributes,
-            mfa_enabled=tuple(MFA_NAMES.get(str(m), str(m)) for m in enabled),
-            mfa_preferred=MFA_NAMES.get(preferred, preferred) if preferred else None,
-        )
+        return User.from_reply(self._send("GetUser", {"AccessToken": access_token}), self.where)
 
     # -- security: password, MFA, the account ------------------------------------------
     def change_password(self, access_token: str, current: str, new: str) -> None:
@@ -231,6 +170,45 @@ class CognitoClient:
         reply = self._send("VerifySoftwareToken", request)
         if reply.get("Status") not in (None, "SUCCESS"):
             raise errors.CodeMismatch("That code is not correct; check it and try again.")
+
+    # -- devices ------------------------------------------------------------------------
+    def confirm_device(
+        self, access_token: str, key: str, verifier: Mapping[str, str], name: str
+    ) -> bool:
+        """Register this device with its SRP verifier; True when the pool wants the user
+        asked whether to remember it."""
+        request = {
+            "AccessToken": access_token,
+            "DeviceKey": key,
+            "DeviceSecretVerifierConfig": dict(verifier),
+        }
+        if name:
+            request["DeviceName"] = name
+        necessary = self._send("ConfirmDevice", request).get("UserConfirmationNecessary", False)
+        if not isinstance(necessary, bool):
+            raise not_understood(self.where)
+        return necessary
+
+    def update_device_status(self, access_token: str, key: str, remembered: bool) -> None:
+        status = "remembered" if remembered else "not_remembered"
+        request = {"AccessToken": access_token, "DeviceKey": key, "DeviceRememberedStatus": status}
+        self._send("UpdateDeviceStatus", request)
+
+    def list_devices(
+        self, access_token: str, page: str | None = None, limit: int = 60
+    ) -> tuple[list[Device], str | None]:
+        """One page of the user's devices, and the token of the next page (None: the last)."""
+        request: dict[str, Any] = {"AccessToken": access_token, "Limit": limit}
+        if page:
+            request["PaginationToken"] = page
+        reply = self._send("ListDevices", request)
+        items, following = reply.get("Devices") or [], reply.get("PaginationToken")
+        if not isinstance(items, list) or not isinstance(following, str | None):
+            raise not_understood(self.where)
+        return [Device.from_reply(item, self.where) for item in items], following or None
+
+    def forget_device(self, access_token: str, key: str) -> None:
+        self._send("ForgetDevice", {"AccessToken": access_token, "DeviceKey": key})
 
     def delete_user(self, access_token: str) -> None:
         self._send("DeleteUser", {"AccessToken": access_token})

@@ -34,6 +34,7 @@ class Settings:
     read_timeout: float = 20.0  # seconds (COGTUI_READ_TIMEOUT)
     theme: str | None = None  # the editor's theme: `theme = "NAME"` atop the config file
     totp_issuer: str = "Cognito"  # the name an authenticator app shows (totp_issuer)
+    device_name: str | None = None  # this machine in the device list (default: host name)
 
 
 def config_path() -> Path:
@@ -187,6 +188,13 @@ def resolve(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         totp_issuer=environ.get("COGTUI_TOTP_ISSUER") or profile.get("totp_issuer") or "Cognito",
+        device_name=str(
+            extra.pop("device_name", None)
+            or environ.get("COGTUI_DEVICE_NAME")
+            or profile.get("device_name")
+            or ""
+        )
+        or None,
         theme=theme,
         **extra,  # type: ignore[arg-type]
     )

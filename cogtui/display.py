@@ -37,3 +37,16 @@ def json_text(value: Any) -> str:
     """Indented JSON whose strings keep their exact values and carry no raw control byte."""
     text = json.dumps(value, indent=2, ensure_ascii=False)
     return UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def moment(seconds: float | None, missing: str = "-") -> str:
+    """A time the server gave (seconds since 1970), local, to the minute; `missing` when
+    it gave none, "?" when it is no time at all."""
+    if seconds is None:
+        return missing
+    from datetime import datetime
+
+    try:
+        return datetime.fromtimestamp(seconds).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, OSError, ValueError):
+        return "?"

@@ -70,5 +70,9 @@ class Unsupported(CognitoError):
     """The server does not implement this operation (often a local emulator)."""
 
 
+class DeviceUnknown(CognitoError):
+    """Cognito no longer knows a device this machine remembers (it was forgotten)."""
+
+
 class NotSignedIn(CogtuiError):
     """There are no usable stored tokens."""

@@ -286,6 +286,8 @@ def map_client_error(
     if code == "InvalidPasswordException" and operation == "InitiateAuth":
         # cognito-local answers a wrong password this way; AWS says NotAuthorizedException.
         return errors.WrongCredentials("Incorrect username or password.", code)
+    if code == "ResourceNotFoundException" and "device" in message.lower():
+        return errors.DeviceUnknown("Cognito does not know that device (any more).", code)
     if code in SENTENCES:
         kind, sentence = SENTENCES[code]
         return kind(sentence, code, _attribute_named(message, attributes) if attributes else None)

@@ -1,10 +1,11 @@
 """Signing-in security for the session's user: the password, a forgotten one, MFA (with
-an authenticator app), and deleting the account. Every call goes through the session
+an authenticator app), devices, and deleting the account. Every call goes through the session
 (fresh tokens, one retry after a refresh) to the one module that talks to Cognito."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
@@ -12,10 +13,11 @@ from cogtui import errors
 from cogtui.session import Session, secret_hash
 
 if TYPE_CHECKING:
-    from cogtui.cognito import CodeDelivery, CognitoClient
+    from cogtui.cognito import CodeDelivery, CognitoClient, Device
 
 METHODS = ("sms", "totp", "email")
 METHOD_NAMES = {"sms": "text message (SMS)", "totp": "authenticator app", "email": "email"}
+MAX_PAGES = 200  # 60 devices a page: a server that pages on past this is not making sense
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,46 @@ class Security:
         self.session.call(lambda token: self.cognito.verify_totp(token, code, device_name))
         self.set_mfa("totp", enabled=True, preferred=True)
 
+    # -- devices --------------------------------------------------------------------------
+    def devices(self) -> list[Device]:
+        """Every device of the user, page by page (ListDevices gives up to 60 at a time)."""
+        found: list[Device] = []
+        page: str | None = None
+        seen: set[str] = set()
+        while True:
+            items, page = self.session.call(partial(self.cognito.list_devices, page=page))
+            found.extend(items)
+            if page is None:
+                return found
+            if page in seen or len(seen) >= MAX_PAGES:  # a loop, or no end in sight
+                from cogtui.replies import not_understood
+
+                raise not_understood(self.cognito.where)
+            seen.add(page)
+
+    def this_device(self) -> str | None:
+        """The key of this machine's device, when it is one of the user's."""
+        device = self.session.device()
+        return device.key if device else None
+
+    def set_remembered(self, key: str, remembered: bool) -> None:
+        self.session.call(lambda token: self.cognito.update_device_status(token, key, remembered))
+
+    def forget_device(self, key: str) -> None:
+        """ForgetDevice; when it is this machine, its material leaves the vault too."""
+        self.session.call(lambda token: self.cognito.forget_device(token, key))
+        device = self.session.device()
+        if device is not None and device.key == key:
+            self.session.vault.forget_device(device.username)
+
+    def forget_this_device(self) -> str:
+        """Forget this machine's device; its key (UsageError when it is none)."""
+        key = self.this_device()
+        if key is None:
+            raise errors.UsageError("This machine is not one of your devices: nothing to forget.")
+        self.forget_device(key)
+        return key
+
     # -- the account ----------------------------------------------------------------------
     def delete_account(self, typed_username: str) -> None:
         """DeleteUser, once the user has typed their username (or the name they sign in
@@ -88,4 +130,6 @@ class Security:
         if not typed_username.strip() or typed_username.strip() not in names - {None, ""}:
             raise errors.UsageError("That is not your username: nothing was deleted.")
         self.session.call(self.cognito.delete_user)
+        if self.session.username:
+            self.session.vault.forget_device(self.session.username)
         self.session.forget_here()

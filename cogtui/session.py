@@ -2,108 +2,41 @@
 
 from __future__ import annotations
 
-import ast
-import base64
-import hashlib
-import hmac
-import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from cogtui import errors, tokens
+from cogtui.challenge import (
+    CHALLENGES,
+    CODE_CHALLENGES,
+    MFA_LABELS,
+    Challenge,
+    Outcome,
+    SignedIn,
+    parse_list,
+    secret_hash,
+)
 from cogtui.config import Settings
 from cogtui.profile import applied
-from cogtui.vault import Tokens, Vault
+from cogtui.vault import DeviceMaterial, Tokens, Vault
 
 if TYPE_CHECKING:
     from cogtui.cognito import CodeDelivery, CognitoClient, User
 
+__all__ = [
+    "MFA_LABELS",
+    "Challenge",
+    "Outcome",
+    "Saved",
+    "Session",
+    "SignedIn",
+    "parse_list",
+    "secret_hash",
+]
 T = TypeVar("T")
-CODE_CHALLENGES = {
-    "SMS_MFA": "SMS_MFA_CODE",
-    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
-    "EMAIL_OTP": "EMAIL_OTP_CODE",
-}
-CHALLENGES = {*CODE_CHALLENGES, "NEW_PASSWORD_REQUIRED", "SELECT_MFA_TYPE", "MFA_SETUP"}
-MFA_LABELS = {
-    "SMS_MFA": "a code by text message",
-    "SOFTWARE_TOKEN_MFA": "a code from an authenticator app",
-    "EMAIL_OTP": "a code by email",
-}
-
-
-def secret_hash(client_secret: str, username: str, client_id: str) -> str:
-    """SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id))."""
-    digest = hmac.new(client_secret.encode(), (username + client_id).encode(), hashlib.sha256)
-    return base64.b64encode(digest.digest()).decode()
-
-
-def parse_list(value: str | None) -> list[str]:
-    """A list in a challenge parameter: JSON from AWS, a Python repr from moto."""
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value)
-    except json.JSONDecodeError:
-        try:
-            parsed = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            return [part.strip() for part in value.strip("[]").split(",") if part.strip()]
-    return [str(item) for item in parsed] if isinstance(parsed, list | tuple) else []
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    """Sign-in finished; the tokens are in the vault."""
-
-    username: str
-
-
-@dataclass(frozen=True)
-class Challenge:
-    """Cognito wants one more answer before it hands out tokens."""
-
-    name: str
-    session: str | None = field(repr=False)
-    username: str  # the name Cognito wants back in USERNAME (never an alias)
-    # SRP's SECRET_BLOCK is among the parameters; the session and the TOTP secret are secrets.
-    parameters: Mapping[str, str] = field(default_factory=dict, repr=False)
-    secret_code: str | None = field(default=None, repr=False)  # MFA_SETUP: the TOTP secret
-
-    @property
-    def required_attributes(self) -> list[str]:
-        """NEW_PASSWORD_REQUIRED: attributes the user must give, without the prefix."""
-        names = parse_list(self.parameters.get("requiredAttributes"))
-        return [name.removeprefix("userAttributes.") for name in names]
-
-    @property
-    def mfa_options(self) -> list[str]:
-        """SELECT_MFA_TYPE: what the user may choose; MFA_SETUP: what they may set up."""
-        key = "MFAS_CAN_CHOOSE" if self.name == "SELECT_MFA_TYPE" else "MFAS_CAN_SETUP"
-        return parse_list(self.parameters.get(key))
-
-    @property
-    def destination(self) -> str:
-        """Where a code was sent, masked by Cognito (empty when it does not say)."""
-        return self.parameters.get("CODE_DELIVERY_DESTINATION", "")
-
-    @property
-    def prompt(self) -> str:
-        """One line that tells the user what to enter."""
-        where = f" sent to {self.destination}" if self.destination else ""
-        return {
-            "SMS_MFA": f"Enter the code from the text message{where}.",
-            "EMAIL_OTP": f"Enter the code from the email{where}.",
-            "SOFTWARE_TOKEN_MFA": "Enter the code from your authenticator app.",
-            "NEW_PASSWORD_REQUIRED": "Choose a new password to finish signing in.",
-            "SELECT_MFA_TYPE": "Choose how to receive your sign-in code.",
-            "MFA_SETUP": "Add this secret to an authenticator app, then enter the code it shows.",
-        }.get(self.name, f"Cognito asks for {self.name}.")
-
-
-Outcome = SignedIn | Challenge
+DEVICE_CHALLENGES = {"DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +70,7 @@ class Session:
         self._lock = threading.RLock()  # the token state: read and written by workers
         self._refreshing = threading.Lock()  # one refresh at a time
         self._generation = 0  # bumped by every sign-out
+        self._device: DeviceMaterial | None = None  # this machine's device, in this sign-in
 
     @property
     def cognito(self) -> CognitoClient:
@@ -174,14 +108,37 @@ class Session:
 
     # -- sign-in ------------------------------------------------------------------------
     def sign_in(self, username: str, password: str, flow: str | None = None) -> Outcome:
-        """Start signing in with SRP (default) or USER_PASSWORD_AUTH."""
+        """Start signing in with SRP (default) or USER_PASSWORD_AUTH, as this machine's
+        device when it is one: a remembered device proves itself instead of an MFA code.
+        A device Cognito no longer knows is dropped, and the sign-in starts again without."""
         self.login_name = username
+        self._device = self.vault.device_for(username)
+        try:
+            return self._sign_in(username, password, flow)
+        except errors.DeviceUnknown:
+            if self._device is None:
+                raise
+            self.vault.forget_device(self._device.username)
+            self._device = None
+        from cogtui.devices import FORGOTTEN, FORGOTTEN_ASKS
+
+        outcome = self._sign_in(username, password, flow)
+        note = (FORGOTTEN_ASKS if isinstance(outcome, Challenge) else FORGOTTEN) + "."
+        return replace(outcome, notice=" ".join(filter(None, (note, outcome.notice))))
+
+    def _sign_in(self, username: str, password: str, flow: str | None) -> Outcome:
         if (flow or self.settings.auth_flow) == "password":
-            parameters = self._with_secret(username, {"USERNAME": username, "PASSWORD": password})
+            parameters = self._with_device({"USERNAME": username, "PASSWORD": password})
+            parameters = self._with_secret(username, parameters)
             return self._outcome(
                 self.cognito.initiate_auth("USER_PASSWORD_AUTH", parameters), username
             )
         return self._sign_in_srp(username, password)
+
+    def _with_device(self, parameters: dict[str, str]) -> dict[str, str]:
+        if self._device is not None:
+            parameters["DEVICE_KEY"] = self._device.key
+        return parameters
 
     def _sign_in_srp(self, username: str, password: str) -> Outcome:
         # pycognito does the SRP math; cogtui makes the calls, so challenges stay in one place.
@@ -195,7 +152,9 @@ class Session:
             client=object(),  # never used: pycognito would otherwise make a boto3 client
             client_secret=self.client_secret(),
         )
-        reply = self.cognito.initiate_auth("USER_SRP_AUTH", srp.get_auth_params())
+        reply = self.cognito.initiate_auth(
+            "USER_SRP_AUTH", self._with_device(srp.get_auth_params())
+        )
         if reply.get("ChallengeName") == "PASSWORD_VERIFIER":
             try:
                 answer = srp.process_challenge(reply["ChallengeParameters"], {"USERNAME": username})
@@ -204,7 +163,7 @@ class Session:
 
                 raise not_understood(self.cognito.where) from None
             reply = self.cognito.respond_to_auth_challenge(
-                "PASSWORD_VERIFIER", reply.get("Session"), answer
+                "PASSWORD_VERIFIER", reply.get("Session"), self._with_device(answer)
             )
         return self._outcome(reply, username)
 
@@ -224,9 +183,15 @@ class Session:
             responses["ANSWER"] = answer
         elif challenge.name == "MFA_SETUP":
             session = self.cognito.verify_software_token(session or "", answer.strip())
-        reply = self.cognito.respond_to_auth_challenge(
-            challenge.name, session, self._with_secret(challenge.username, responses)
-        )
+        responses = self._with_secret(challenge.username, self._with_device(responses))
+        try:
+            reply = self.cognito.respond_to_auth_challenge(challenge.name, session, responses)
+        except errors.DeviceUnknown:
+            self._drop_device()
+            raise errors.DeviceUnknown(
+                "Cognito no longer knows this device (it was forgotten); sign in again.",
+                "ResourceNotFoundException",
+            ) from None
         return self._outcome(reply, challenge.username)
 
     def _outcome(self, reply: Mapping[str, Any], username: str) -> Outcome:
@@ -234,7 +199,10 @@ class Session:
         if result:
             found = Tokens(result["IdToken"], result["AccessToken"], result.get("RefreshToken"))
             self._keep(found)
-            return SignedIn(self.username or username)
+            signed_in = SignedIn(self.username or username)
+            if "NewDeviceMetadata" in result:
+                return self._register_device(signed_in, result["NewDeviceMetadata"])
+            return signed_in
         name = str(reply.get("ChallengeName", ""))
         parameters = dict(reply.get("ChallengeParameters") or {})
         challenge = Challenge(
@@ -243,6 +211,8 @@ class Session:
             username=parameters.get("USERNAME") or parameters.get("USER_ID_FOR_SRP") or username,
             parameters=parameters,
         )
+        if name == "DEVICE_SRP_AUTH":
+            return self._prove_device(challenge)
         if name not in CHALLENGES:
             raise errors.Unsupported(
                 f"Cognito asked for a {name} challenge, which cogtui cannot answer."
@@ -250,6 +220,72 @@ class Session:
         if name == "MFA_SETUP":
             return self._start_totp_setup(challenge)
         return challenge
+
+    # -- this machine as a device -----------------------------------------------------------
+    def _prove_device(self, challenge: Challenge) -> Outcome:
+        """DEVICE_SRP_AUTH, then DEVICE_PASSWORD_VERIFIER, with the device's SRP."""
+        from cogtui.devices import DeviceProof
+        from cogtui.replies import not_understood
+
+        if self._device is None:
+            raise errors.CognitoError(
+                "Cognito asked this machine to prove it is a remembered device, but it holds "
+                "no device key; sign in again."
+            )
+        proof = DeviceProof(self._device, self.settings, self.client_secret())
+        start = self._with_secret(challenge.username, proof.start(challenge.username))
+        reply = self.cognito.respond_to_auth_challenge("DEVICE_SRP_AUTH", challenge.session, start)
+        if reply.get("ChallengeName") != "DEVICE_PASSWORD_VERIFIER":
+            raise not_understood(self.cognito.where)
+        try:
+            answer = proof.answer(dict(reply.get("ChallengeParameters") or {}))
+        except (KeyError, ValueError, TypeError):
+            raise not_understood(self.cognito.where) from None
+        reply = self.cognito.respond_to_auth_challenge(
+            "DEVICE_PASSWORD_VERIFIER", reply.get("Session"), answer
+        )
+        return self._outcome(reply, challenge.username)
+
+    def _register_device(self, signed_in: SignedIn, metadata: object) -> SignedIn:
+        """ConfirmDevice for the device Cognito just made, and keep its material. The
+        sign-in stands whatever happens here; a failure is a notice."""
+        from cogtui.devices import device_name, new_device
+
+        made = new_device(signed_in.username, self.login_name, metadata)
+        if made is None:
+            return replace(signed_in, notice="Cognito's new device key is malformed; ignored.")
+        device, verifier = made
+        try:
+            ask = self.call(
+                lambda token: self.cognito.confirm_device(
+                    token, device.key, verifier, device_name(self.settings)
+                )
+            )
+        except errors.CogtuiError as error:
+            reason = error.message.rstrip(".")
+            notice = f"Signed in, but this device could not be registered: {reason}."
+            return replace(signed_in, notice=notice)
+        self.vault.keep_device(device)
+        self._device = device
+        return replace(signed_in, ask_remember=ask)
+
+    def device(self) -> DeviceMaterial | None:
+        """This machine's device for the signed-in user, if it is one."""
+        with self._lock:
+            username = self.username
+        return self.vault.device_for(username) if username else None
+
+    def remember_device(self, remembered: bool) -> None:
+        """Remember this device (a later sign-in skips MFA) or only track it."""
+        device = self.device()
+        if device is None:
+            raise errors.CogtuiError("This machine is not one of your devices.")
+        self.call(lambda token: self.cognito.update_device_status(token, device.key, remembered))
+
+    def _drop_device(self) -> None:
+        if self._device is not None:
+            self.vault.forget_device(self._device.username)
+            self._device = None
 
     def _start_totp_setup(self, challenge: Challenge) -> Challenge:
         if challenge.mfa_options and "SOFTWARE_TOKEN_MFA" not in challenge.mfa_options:
@@ -348,7 +384,11 @@ class Session:
             if not refresh_token:
                 self._end_session(generation)
             # For REFRESH_TOKEN_AUTH the hash takes the username in the token, never an alias.
-            parameters = self._with_secret(username, {"REFRESH_TOKEN": refresh_token or ""})
+            parameters = {"REFRESH_TOKEN": refresh_token or ""}
+            device = self.vault.device_for(username)
+            if device is not None:  # with device tracking, a refresh without it is refused
+                parameters["DEVICE_KEY"] = device.key
+            parameters = self._with_secret(username, parameters)
             try:
                 reply = self.cognito.initiate_auth("REFRESH_TOKEN_AUTH", parameters)
             except (errors.SessionExpired, errors.WrongCredentials):

@@ -51,9 +51,12 @@ def signed_in(session: Session) -> Session:
     return session
 
 
-def sign_in_as(session: Session, username: str, password: str) -> None:
-    """Sign in, asking for the client secret if the app client has one, and answering any
-    challenge at the prompts."""
+def sign_in_as(
+    session: Session, username: str, password: str, remember: bool | None = None
+) -> None:
+    """Sign in, asking for the client secret if the app client has one, answering any
+    challenge at the prompts, and (when the pool asks) whether to remember this device:
+    `remember`, else a question at a terminal, else no."""
     from cogtui.session import Challenge, SignedIn
 
     try:
@@ -62,9 +65,44 @@ def sign_in_as(session: Session, username: str, password: str) -> None:
         session.set_client_secret(ask("This app client has a secret. Client secret", secret=True))
         outcome = session.sign_in(username, password)
     while isinstance(outcome, Challenge):
+        if outcome.notice:
+            say(outcome.notice)
         answer, attributes = answer_challenge(outcome)
         outcome = session.respond(outcome, answer, attributes)
     assert isinstance(outcome, SignedIn)
+    if outcome.notice:
+        say(outcome.notice)
+    if outcome.ask_remember:
+        remember_this_device(session, remember)
+
+
+def remember_this_device(session: Session, remember: bool | None) -> None:
+    if remember is None and sys.stdin.isatty():
+        answer = ask_yes_no("Remember this device, so that signing in here needs no MFA code?")
+        remember = answer
+    if remember is None:
+        say("This device is not remembered: sign in with --remember-device to skip MFA here.")
+        remember = False
+    try:
+        session.remember_device(remember)
+    except CogtuiError as error:
+        say(
+            f"Signed in, but the device could not be {'remembered' if remember else 'set'}: "
+            + error.message
+        )
+        return
+    if remember:
+        say("This device is remembered: signing in here needs no MFA code.")
+
+
+def ask_yes_no(question: str) -> bool:
+    """y or n at a terminal (Enter: no)."""
+    try:
+        answer = input(f"{question} [y/N]: ").strip().lower()
+    except EOFError:
+        print(file=sys.stderr)
+        return False
+    return answer in ("y", "yes")
 
 
 def answer_challenge(challenge: Challenge) -> tuple[str, dict[str, str]]:

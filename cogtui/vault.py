@@ -2,7 +2,9 @@
 
 One item per signed-in session, keyed by (pool, client): service `cogtui:<pool>:<client>`,
 username `@session`, a versioned JSON value with the tokens, the username, the login name
-the user typed and (later) the device material. One read at start-up, one write per
+the user typed and the material of this machine's devices (a device key, group key and
+device password per user, kept after a sign-out so the next sign-in can skip MFA; one user
+per entry, as a device belongs to one user). One read at start-up, one write per
 refresh: every item costs a D-Bus round trip, and KeePassXC asks the user to confirm each
 item read. The value is split into numbered pieces (a header with a count and a checksum,
 read whole or not at all) only where the backend needs it: Windows Credential Manager
@@ -17,13 +19,21 @@ import hashlib
 import json
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cogtui.errors import KeyringUnavailable
 from cogtui.keyring_store import FIX, NotStored, piece_size, system_store
 
-__all__ = ["MemoryStore", "SecretStore", "StoredSession", "Tokens", "Vault", "system_store"]
+__all__ = [
+    "DeviceMaterial",
+    "MemoryStore",
+    "SecretStore",
+    "StoredSession",
+    "Tokens",
+    "Vault",
+    "system_store",
+]
 
 FORMAT = 2
 SESSION = "@session"
@@ -82,7 +92,26 @@ class StoredSession:
     username: str
     tokens: Tokens
     login_name: str | None = None
-    device: Mapping[str, str] = field(default_factory=dict, repr=False)  # device key material
+
+
+@dataclass(frozen=True)
+class DeviceMaterial:
+    """A device this machine is to Cognito, for one user: its key, its group key and the
+    random device password whose SRP verifier Cognito holds. `repr` never shows it."""
+
+    username: str
+    key: str
+    group: str
+    password: str
+    login_name: str | None = None
+
+    def __repr__(self) -> str:
+        return "DeviceMaterial(<hidden>)"
+
+    def is_for(self, name: str) -> bool:
+        """Whether `name` (typed at sign-in: the username or an alias) is this user."""
+        names = {self.username.casefold(), (self.login_name or "").casefold()}
+        return name.casefold() in names
 
 
 # -- the vault ----------------------------------------------------------------------------------
@@ -93,6 +122,7 @@ class Vault:
         self.store = store
         self.service = f"cogtui:{user_pool_id}:{client_id}"
         self.piece = piece_size(store)
+        self._devices: dict[str, DeviceMaterial] | None = None  # as last read or written
 
     @property
     def in_memory(self) -> bool:
@@ -105,34 +135,67 @@ class Vault:
         corrupt. A session stored in the v1 format is moved to v2 on this read."""
         raw = self._get(SESSION)
         if raw is None:
+            self._devices = {}
             return self._migrate_v1()
-        return _parse(raw)
+        stored, self._devices = _parse(raw)
+        return stored
 
-    def save(self, stored: StoredSession) -> None:
-        """Store the session whole (one keyring write where the backend takes any length)."""
-        document: dict[str, Any] = {
-            "format": FORMAT,
-            "username": stored.username,
-            "login_name": stored.login_name,
-            "tokens": {
+    def save(self, stored: StoredSession | None) -> None:
+        """Store the session whole (one keyring write where the backend takes any length),
+        with the devices as last read; None keeps only the devices."""
+        if self._devices is None:
+            self.load()  # the first write of this run: keep the devices there are
+        devices = self._devices or {}
+        if stored is None and not devices:
+            self._delete(SESSION)
+            return
+        document: dict[str, Any] = {"format": FORMAT}
+        if stored is not None:
+            document["username"] = stored.username
+            document["login_name"] = stored.login_name
+            document["tokens"] = {
                 "id": stored.tokens.id_token,
                 "access": stored.tokens.access_token,
                 "refresh": stored.tokens.refresh_token,
-            },
-        }
-        if stored.device:
-            document["device"] = dict(stored.device)
+            }
+        if devices:
+            document["devices"] = {
+                user: {"key": d.key, "group": d.group, "password": d.password}
+                | ({"login": d.login_name} if d.login_name else {})
+                for user, d in devices.items()
+            }
         self._put(SESSION, json.dumps(document, separators=(",", ":")))
 
     def forget(self, user: str | None = None) -> None:
         """Remove the stored session (only if it is `user`'s, when given; a corrupt one
-        always), and any v1 entries left."""
-        stored = _parse(self._get(SESSION) or "")
+        always), and any v1 entries left. This machine's devices stay (see forget_device)."""
+        raw = self._get(SESSION)
+        stored, self._devices = _parse(raw or "")
         if user is None or stored is None or stored.username == user:
-            self._delete(SESSION)
+            self.save(None)
         v1_user = self._v1_current_user()
         if v1_user is not None and (user is None or v1_user == user):
             self._forget_v1(v1_user)
+
+    # -- this machine's devices ------------------------------------------------------------
+    def device_for(self, name: str) -> DeviceMaterial | None:
+        """The device material for the user signing in as `name` (username or alias)."""
+        if self._devices is None:
+            self.load()
+        return next((d for d in (self._devices or {}).values() if d.is_for(name)), None)
+
+    def keep_device(self, device: DeviceMaterial) -> None:
+        """Remember `device` for its user (replacing any other device of theirs)."""
+        stored = self.load()  # read again: what another cogtui wrote since stays
+        self._devices = {**(self._devices or {}), device.username: device}
+        self.save(stored)
+
+    def forget_device(self, username: str) -> None:
+        """Drop the user's device material (the device was forgotten, here or elsewhere)."""
+        stored = self.load()
+        if self._devices and username in self._devices:
+            self._devices = {u: d for u, d in self._devices.items() if u != username}
+            self.save(stored)
 
     # -- the names the rest of cogtui uses -------------------------------------------------
     def current_user(self) -> str | None:
@@ -276,16 +339,21 @@ def _unavailable(error: Exception) -> Exception:
     return KeyringUnavailable(f"The keyring refused the request ({name}): {FIX}.")
 
 
-def _parse(raw: str) -> StoredSession | None:
-    """A v2 session item, checked field by field; anything else reads as no session."""
+def _parse(raw: str) -> tuple[StoredSession | None, dict[str, DeviceMaterial]]:
+    """A v2 session item, checked field by field: the session (None when there is none or
+    it is malformed) and the devices (none when malformed)."""
     try:
         document = json.loads(raw)
     except ValueError:
-        return None
+        return None, {}
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        return None
+        return None, {}
+    return _session(document), _devices(document.get("devices"))
+
+
+def _session(document: Mapping[str, Any]) -> StoredSession | None:
     tokens, username = document.get("tokens"), document.get("username")
-    login_name, device = document.get("login_name"), document.get("device") or {}
+    login_name = document.get("login_name")
     if not isinstance(tokens, dict) or not isinstance(username, str) or not username:
         return None
     id_token, access, refresh = tokens.get("id"), tokens.get("access"), tokens.get("refresh")
@@ -295,9 +363,23 @@ def _parse(raw: str) -> StoredSession | None:
         return None
     if login_name is not None and not isinstance(login_name, str):
         return None
-    if not isinstance(device, dict) or not all(isinstance(v, str) for v in device.values()):
-        return None
-    return StoredSession(username, Tokens(id_token, access, refresh or None), login_name, device)
+    return StoredSession(username, Tokens(id_token, access, refresh or None), login_name)
+
+
+def _devices(found: object) -> dict[str, DeviceMaterial]:
+    if not isinstance(found, dict):
+        return {}
+    devices = {}
+    for user, entry in found.items():
+        if not isinstance(entry, dict):
+            continue
+        key, group, password = (entry.get(k) for k in ("key", "group", "password"))
+        login = entry.get("login")
+        if all(isinstance(v, str) and v for v in (key, group, password)) and isinstance(
+            login, str | None
+        ):
+            devices[user] = DeviceMaterial(user, str(key), str(group), str(password), login)
+    return devices
 
 
 def _pieces(head: str) -> tuple[int, str] | None:

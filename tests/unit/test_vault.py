@@ -74,6 +74,8 @@ def test_a_session_of_real_size_is_one_item_read_once_and_written_once() -> None
     store = CountingStore()
     vault = Vault(store, POOL, CLIENT)
     saved = aws_sized()
+    assert vault.device_for("grace@example.com") is None  # a sign-in looks for its device first
+    store.calls.clear()
 
     vault.save_tokens("grace", saved, login_name="grace@example.com")
     assert store.calls == ["set"]  # one write per sign-in or refresh
