@@ -416,5 +416,11 @@ class DeviceStandIn:
             keys.append(device.key)
         return keys
 
-    def of(self, operation: str) -> list[dict[str, Any]]:
-        return [body for name, body in self.received if name == operation]
+    def of(self, operation: str) -> list[Any]:
+        """The requests for `operation` it received, as a Recorder gives them."""
+        from tests.conftest import Recorded
+
+        return [Recorded(name, body) for name, body in self.received if name == operation]
+
+    def operations(self) -> list[str]:
+        return [name for name, _ in self.received]
