@@ -131,8 +131,11 @@ class DeviceStandIn:
                 operation = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
                 request = json.loads(body or b"{}")
                 standin.received.append((operation, request))
+                if operation not in standin.OWN:  # as moto answers it, byte for byte
+                    self.relay(body)
+                    return
                 try:
-                    status, reply = standin.handle(operation, request, dict(self.headers))
+                    status, reply = standin.handle(operation, request)
                 except Refused as refused:
                     status = refused.status
                     reply = {"__type": refused.code, "message": refused.message}
@@ -141,6 +144,24 @@ class DeviceStandIn:
                 self.send_header("Content-Type", "application/x-amz-json-1.1")
                 if status >= 400:
                     self.send_header("x-amzn-ErrorType", str(reply.get("__type", "")))
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def relay(self, body: bytes) -> None:
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                forward = urllib.request.Request(
+                    standin.upstream + "/", body, headers, method="POST"
+                )
+                try:
+                    with urllib.request.urlopen(forward, timeout=30) as answer:
+                        status, payload, replied = answer.status, answer.read(), answer.headers
+                except urllib.error.HTTPError as error:
+                    status, payload, replied = error.code, error.read(), error.headers
+                self.send_response(status)
+                for name in ("Content-Type", "x-amzn-ErrorType"):
+                    if replied.get(name):
+                        self.send_header(name, replied[name])
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
@@ -175,23 +196,19 @@ class DeviceStandIn:
             code = str(reply.get("__type", "")).rpartition("#")[2]
             raise Refused(error.code, code, str(reply.get("message", ""))) from None
 
-    def handle(
-        self, operation: str, request: dict[str, Any], headers: dict[str, str]
-    ) -> tuple[int, dict[str, Any]]:
-        own = {
-            "ConfirmDevice": self.confirm_device,
-            "UpdateDeviceStatus": self.update_device_status,
-            "ListDevices": self.list_devices,
-            "GetDevice": self.get_device,
-            "ForgetDevice": self.forget_device,
-        }
-        if operation in own:
-            return 200, own[operation](request)
-        if operation == "InitiateAuth":
-            return 200, self.initiate_auth(request)
-        if operation == "RespondToAuthChallenge":
-            return 200, self.respond(request)
-        return 200, self.moto(operation, request)
+    OWN = {
+        "ConfirmDevice": "confirm_device",
+        "UpdateDeviceStatus": "update_device_status",
+        "ListDevices": "list_devices",
+        "GetDevice": "get_device",
+        "ForgetDevice": "forget_device",
+        "InitiateAuth": "initiate_auth",
+        "RespondToAuthChallenge": "respond",
+    }
+
+    def handle(self, operation: str, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """One of the calls the stand-in answers itself (the rest go to moto untouched)."""
+        return 200, getattr(self, self.OWN[operation])(request)
 
     def user_of(self, request: dict[str, Any]) -> str:
         """Who the access token is (moto checks the token)."""
@@ -424,3 +441,48 @@ class DeviceStandIn:
 
     def operations(self) -> list[str]:
         return [name for name, _ in self.received]
+
+
+def main() -> None:
+    """`python -m tests.device_standin`: moto, the stand-in in front of it and a user with
+    an authenticator app, to try devices by hand (`python -m tests.device_standin code`
+    prints the authenticator's code now)."""
+    import os
+    import sys
+
+    from tests.integration.test_signin_moto import enable_mfa, good_code
+
+    if sys.argv[1:] == ["code"]:
+        print(good_code())
+        return
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # codes are checked
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
+    from moto.server import ThreadedMotoServer
+
+    from tests.conftest import PASSWORD, create_pool
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    pool = create_pool(f"http://{host}:{port}")
+    user = pool.add_user("ada")
+    enable_mfa(pool, user, "totp")
+    standin = DeviceStandIn(f"http://{host}:{port}")
+    standin.add_devices(user, 3)
+    print(
+        f"cogtui --endpoint-url {standin.endpoint} --user-pool-id {pool.user_pool_id} "
+        f"--client-id {pool.client_id}"
+    )
+    print(f"user {user}, password {PASSWORD}; codes: python -m tests.device_standin code")
+    print("Ctrl-C stops the stand-in.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        standin.close()
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

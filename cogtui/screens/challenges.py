@@ -38,7 +38,8 @@ class ChallengeModal(FieldsModal[Answer]):
         self.problem = problem
 
     def text(self) -> str:
-        return self.challenge.prompt
+        notice = self.challenge.notice
+        return f"{notice} {self.challenge.prompt}" if notice else self.challenge.prompt
 
     def on_mount(self) -> None:  # Textual calls FieldsModal.on_mount too: it focuses
         if self.problem:

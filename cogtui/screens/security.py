@@ -1,6 +1,6 @@
 """The Security screen: the password, MFA methods (on, off, preferred), an authenticator
-app, sign out everywhere, delete the account. The profile screen's neighbour: `s` there
-opens it, Escape here goes back."""
+app, the devices (remembered or not, forgotten), sign out everywhere, delete the account.
+The profile screen's neighbour: `s` there opens it, Escape here goes back."""
 
 from __future__ import annotations
 
@@ -13,19 +13,24 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cogtui.cognito import Device
 from cogtui.display import shown
 from cogtui.errors import CogtuiError, NotSignedIn, SessionExpired
 from cogtui.screens.background import run_blocking
+from cogtui.screens.confirm import ConfirmModal
 from cogtui.screens.security_forms import ChangePasswordModal, DeleteAccountModal, TotpSetupForm
 from cogtui.screens.sign_out import SignOutModal
 from cogtui.security import METHOD_NAMES, METHODS, Mfa, Security
 from cogtui.session import Session
+from cogtui.widgets.device_table import DeviceTable
 
 ABOUT = (
-    "p changes your password · t sets up an authenticator app · space turns the method "
-    "under the cursor on or off · f makes it preferred · g signs out, here or everywhere · "
+    "Tab moves between the tables · space turns the method on or off, or remembers the "
+    "device (or stops) · f makes a method preferred · x forgets a device · p changes your "
+    "password · t sets up an authenticator app · g signs out, here or everywhere · "
     "D deletes the account · Escape goes back to the profile"
 )
+MFA_ONLY, DEVICES_ONLY = {"prefer"}, {"forget"}
 
 
 class SecurityScreen(Screen[None]):
@@ -40,6 +45,7 @@ class SecurityScreen(Screen[None]):
         Binding("t", "totp", "Authenticator"),
         Binding("space", "switch", "On/off"),
         Binding("f", "prefer", "Prefer"),
+        Binding("x,delete", "forget", "Forget device", key_display="x"),
         Binding("g", "sign_out_everywhere", "Sign out everywhere", show=False),
         Binding("D", "delete", "Delete account", show=False),
         Binding("r", "reload", "Reload", show=False),
@@ -51,18 +57,22 @@ class SecurityScreen(Screen[None]):
         self.security = Security(session)
         self.mfa = Mfa((), None)
         self.busy = False
+        self.reading_devices = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("Multi-factor authentication", classes="help-section")
         yield DataTable(id="mfa", cursor_type="row", zebra_stripes=False)
+        yield Static("Devices", classes="help-section")
+        yield Static("", id="devices-note", classes="muted", markup=False)
+        yield DeviceTable(id="devices")
         yield Static("", id="security-status", markup=False)
         yield Static(ABOUT, id="security-about", classes="muted", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = shown(f"Security · {self.session.display_name}")
-        table = self.query_one(DataTable)
+        table = self.mfa_table
         table.add_column("method", key="method", width=28)
         table.add_column("state", key="state", width=6)
         table.add_column("", key="preferred", width=12)
@@ -71,7 +81,7 @@ class SecurityScreen(Screen[None]):
     # -- the MFA table ---------------------------------------------------------------------
     def show_mfa(self, mfa: Mfa) -> None:
         self.mfa = mfa
-        table = self.query_one(DataTable)
+        table = self.mfa_table
         row = table.cursor_row
         table.clear()
         for method in METHODS:
@@ -86,13 +96,120 @@ class SecurityScreen(Screen[None]):
             self.status("")
 
     @property
+    def mfa_table(self) -> DataTable[Any]:
+        return self.query_one("#mfa", DataTable)
+
+    @property
+    def device_table(self) -> DeviceTable:
+        return self.query_one(DeviceTable)
+
+    @property
     def method(self) -> str:
-        return METHODS[max(self.query_one(DataTable).cursor_row, 0)]
+        return METHODS[max(self.mfa_table.cursor_row, 0)]
+
+    @property
+    def on_devices(self) -> bool:
+        return self.focused is self.device_table
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """f is for a method, x for a device: each shows when its table has the focus."""
+        if action in MFA_ONLY:
+            return not self.on_devices
+        if action in DEVICES_ONLY:
+            return self.on_devices
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    # -- the device table ------------------------------------------------------------------
+    def read_devices(self) -> None:
+        if self.reading_devices:
+            return
+        self.reading_devices = True
+        self.device_note("Reading your devices…")
+
+        def read() -> tuple[list[Device], str | None]:
+            return self.security.devices(), self.security.this_device()
+
+        def done(found: tuple[list[Device], str | None]) -> None:
+            self.reading_devices = False
+            devices, this = found
+            self.device_table.show(devices, this)
+            if not devices:
+                self.device_note(
+                    "No devices: in a pool that tracks devices, signing in adds this one."
+                )
+            else:
+                count = f"{len(devices)} device{'s' if len(devices) != 1 else ''}"
+                here = "" if this else " · this machine is not one of them"
+                self.device_note(f"{count}{here}")
+
+        def failed(error: CogtuiError) -> None:
+            self.reading_devices = False
+            if isinstance(error, SessionExpired | NotSignedIn):
+                self.post_message(self.SignedOut())
+                return
+            self.device_note(f"Your devices could not be read: {error.message}")
+
+        run_blocking(self, "Reading your devices", read, done, failed, group="devices")
+
+    def device_note(self, text: str) -> None:
+        self.query_one("#devices-note", Static).update(shown(text))
+
+    def device_named(self, device: Device) -> str:
+        return (
+            "this device" if device.key == self.device_table.this else (device.name or device.key)
+        )
+
+    def switch_device(self) -> None:
+        device = self.device_table.device
+        if device is None:
+            return
+        remember = not device.remembered
+        name = self.device_named(device)
+        self.work(
+            f"{'Remembering' if remember else 'No longer remembering'} {name}",
+            lambda: self.security.set_remembered(device.key, remember),
+            lambda _: self.devices_changed(
+                f"{name[:1].upper()}{name[1:]} is {'remembered' if remember else 'not remembered'}."
+            ),
+        )
+
+    def action_forget(self) -> None:
+        device = self.device_table.device
+        if device is None or not self.on_devices:
+            return
+        name = self.device_named(device)
+        detail = (
+            "This machine: the next sign-in here asks for an MFA code again."
+            if device.key == self.device_table.this
+            else "Signing in on it asks for an MFA code again, and its sessions end."
+        )
+
+        def answered(forget: bool | None) -> None:
+            if forget:
+                self.work(
+                    f"Forgetting {name}",
+                    lambda: self.security.forget_device(device.key),
+                    lambda _: self.devices_changed(f"Forgot {name}."),
+                )
+
+        self.app.push_screen(
+            ConfirmModal(f"Forget {name}?", detail, confirm="Forget", cancel="Keep"), answered
+        )
+
+    def devices_changed(self, said: str) -> None:
+        self.notify(said)
+        self.status("")
+        self.read_devices()
 
     def status(self, text: str) -> None:
         self.query_one("#security-status", Static).update(shown(text))
 
-    def work(self, what: str, call: Any, done: Any) -> None:
+    def work(self, what: str, call: Any, done: Any, reread: bool = True) -> None:
+        """One call at a time, said on the status line; a failure is a toast, then (unless
+        it was the reading itself) what the server holds is read again."""
         if self.busy:
             self.notify("Wait for the request in flight to finish.")
             return
@@ -103,22 +220,29 @@ class SecurityScreen(Screen[None]):
             self.busy = False
             done(result)
 
-        run_blocking(self, what, call, finished, self.failed, group="security")
+        def failed(error: CogtuiError) -> None:
+            self.busy = False
+            self.status("")
+            if isinstance(error, SessionExpired | NotSignedIn):
+                self.post_message(self.SignedOut())
+                return
+            self.notify(str(error), severity="error", timeout=8)
+            if reread:
+                self.action_reload()
+            else:
+                self.status(f"{what} failed: {error.message}")
 
-    def failed(self, error: CogtuiError) -> None:
-        self.busy = False
-        self.status("")
-        if isinstance(error, SessionExpired | NotSignedIn):
-            self.post_message(self.SignedOut())
-            return
-        self.notify(str(error), severity="error", timeout=8)
-        self.action_reload()
+        run_blocking(self, what, call, finished, failed, group="security")
 
     # -- keys -----------------------------------------------------------------------------
     def action_reload(self) -> None:
-        self.work("Reading your MFA settings", self.security.mfa, self.show_mfa)
+        self.work("Reading your MFA settings", self.security.mfa, self.show_mfa, reread=False)
+        self.read_devices()
 
     def action_switch(self) -> None:
+        if self.on_devices:
+            self.switch_device()
+            return
         method = self.method
         on = method not in self.mfa.enabled
         if on and method == "totp":
@@ -131,6 +255,8 @@ class SecurityScreen(Screen[None]):
         )
 
     def action_prefer(self) -> None:
+        if self.on_devices:
+            return
         method = self.method
         self.work(
             f"Making {method} preferred",

@@ -22,6 +22,7 @@ from cogtui.screens.challenges import (
     NewPasswordModal,
     TotpSetupModal,
 )
+from cogtui.screens.confirm import ConfirmModal
 from cogtui.session import Challenge, Outcome, Session, SignedIn
 from cogtui.widgets.field import Field, fit_height
 
@@ -53,6 +54,7 @@ class SignInScreen(Screen[str | None]):
         self.reauth_user = reauth_user
         self.keeps_edits = keeps_edits
         self.busy = False
+        self.signed_in_as: str | None = None  # signed in; the device question is open
 
     def compose(self) -> ComposeResult:
         settings = self.session.settings
@@ -161,6 +163,10 @@ class SignInScreen(Screen[str | None]):
         """Escape while a call hangs: stop waiting for it (its answer is dropped)."""
         if self.busy:
             cancel(self, "sign-in")
+            if self.signed_in_as:  # only the device choice was in flight
+                self.set_busy(None)
+                self.dismiss(self.signed_in_as)
+                return
             self.refused(CogtuiError("Stopped waiting for Cognito; nothing was signed in."))
 
     def set_busy(self, doing: str | None) -> None:
@@ -210,7 +216,12 @@ class SignInScreen(Screen[str | None]):
         self.set_busy(None)
         if isinstance(outcome, SignedIn):
             self.field("password").value = ""
-            self.dismiss(outcome.username)
+            if outcome.notice:
+                self.app.notify(outcome.notice, severity="warning", timeout=10)
+            if outcome.ask_remember:
+                self.ask_remember(outcome.username)
+            else:
+                self.dismiss(outcome.username)
             return
         challenge = outcome
         modal: Any
@@ -231,6 +242,48 @@ class SignInScreen(Screen[str | None]):
                 self.respond(challenge, *answer)
 
         self.app.push_screen(modal, answered)
+
+    def ask_remember(self, username: str) -> None:
+        """The pool lets the user choose: remember this device (no MFA code here next
+        time) or only track it. Asked once; either way the sign-in is done."""
+        self.signed_in_as = username
+
+        def answered(remember: bool | None) -> None:
+            self.set_busy("Remembering this device…" if remember else "Saving your choice…")
+
+            def done(_: object) -> None:
+                self.set_busy(None)
+                if remember:
+                    self.app.notify("This device is remembered: signing in here needs no code.")
+                self.dismiss(username)
+
+            def failed(error: CogtuiError) -> None:
+                self.set_busy(None)
+                reason = error.message.rstrip(".")
+                self.app.notify(
+                    f"Signed in, but your choice about this device was not saved: {reason}.",
+                    severity="warning",
+                    timeout=10,
+                )
+                self.dismiss(username)
+
+            run_blocking(
+                self,
+                "Remembering this device",
+                lambda: self.session.remember_device(bool(remember)),
+                done,
+                failed,
+                group="sign-in",
+            )
+
+        question = ConfirmModal(
+            "Remember this device?",
+            "Signing in here will then need your password but no MFA code. The Security "
+            "screen lists your devices and can forget this one.",
+            confirm="Remember",
+            cancel="Not now",
+        )
+        self.app.push_screen(question, answered)
 
     def respond(self, challenge: Challenge, answer: str, attributes: dict[str, str]) -> None:
         def failed(error: CogtuiError) -> None:

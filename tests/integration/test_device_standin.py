@@ -180,7 +180,7 @@ def test_a_forgotten_device_does_not_exist_and_its_tokens_stop_refreshing(settin
     enable_mfa(pool, user, "totp")
     metadata, password = remembered_device(pool, client, user)
     other = first_sign_in(pool, client, user)  # a second machine forgets the first
-    first_refresh = [t for t, k in setting[1].bound.items() if k == metadata["DeviceKey"]][0]
+    first_refresh = next(t for t, k in setting[1].bound.items() if k == metadata["DeviceKey"])
 
     client.forget_device(AccessToken=other["AccessToken"], DeviceKey=metadata["DeviceKey"])
 
