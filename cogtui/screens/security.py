@@ -136,6 +136,7 @@ class SecurityScreen(Screen[None]):
             self.reading_devices = False
             devices, this = found
             self.device_table.show(devices, this)
+            self.device_table.display = bool(devices)
             if not devices:
                 self.device_note(
                     "No devices: in a pool that tracks devices, signing in adds this one."
@@ -150,7 +151,8 @@ class SecurityScreen(Screen[None]):
             if isinstance(error, SessionExpired | NotSignedIn):
                 self.post_message(self.SignedOut())
                 return
-            self.device_note(f"Your devices could not be read: {error.message}")
+            self.device_table.display = False
+            self.device_note(error.message)
 
         run_blocking(self, "Reading your devices", read, done, failed, group="devices")
 
@@ -172,7 +174,7 @@ class SecurityScreen(Screen[None]):
             f"{'Remembering' if remember else 'No longer remembering'} {name}",
             lambda: self.security.set_remembered(device.key, remember),
             lambda _: self.devices_changed(
-                f"{name[:1].upper()}{name[1:]} is {'remembered' if remember else 'not remembered'}."
+                f"Remembered {name}." if remember else f"No longer remembering {name}."
             ),
         )
 

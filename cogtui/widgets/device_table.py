@@ -4,6 +4,7 @@ IP, added. Names and addresses come from the server: plain text, through `shown`
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from cogtui.cognito import Device
@@ -11,10 +12,16 @@ from cogtui.display import moment, shown
 
 FIXED = {"remembered": 10, "last sign-in": 16, "last IP": 15, "added": 10}
 PADDING = 2  # a DataTable cell's padding, both sides together
+WIDE = 100  # narrower than this, the table leaves out the date added
 
 
 class DeviceTable(DataTable[Text]):
     """Rows keyed by device key; `show` draws them for the width there is."""
+
+    BINDINGS = [  # a list of rows: home and end go to the first and the last
+        Binding("home", "scroll_top", show=False),
+        Binding("end", "scroll_bottom", show=False),
+    ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
@@ -43,25 +50,28 @@ class DeviceTable(DataTable[Text]):
         self._drawn_for = width
         row = self.cursor_row
         self.clear(columns=True)
-        name_width = max(12, width - sum(FIXED.values()) - PADDING * (len(FIXED) + 1) - 1)
+        fixed = dict(FIXED)
+        if width < WIDE:  # at 80 columns the name needs the room more than the date added
+            del fixed["added"]
+        name_width = max(12, width - sum(fixed.values()) - PADDING * (len(fixed) + 1) - 1)
         self.add_column("device", key="device", width=name_width)
-        for label, column_width in FIXED.items():
+        for label, column_width in fixed.items():
             self.add_column(label, key=label, width=column_width)
         for device in self.devices:
             name = Text(shown(device.name or "(no name)"))
             if device.key == self.this:
-                name = Text.assemble(("● ", "bold"), name, (" this device", "bold"))
+                name = Text.assemble(name, (" (this device)", "bold"))
             if device.remembered is None:
                 remembered = Text("?")
             else:
                 remembered = Text("yes", "bold") if device.remembered else Text("no", "dim")
-            self.add_row(
+            cells = [
                 name,
                 remembered,
                 Text(moment(device.last_authenticated)),
                 Text(shown(device.last_ip or "-")),
                 Text(moment(device.created)[:10]),
-                key=device.key,
-            )
+            ]
+            self.add_row(*cells[: len(fixed) + 1], key=device.key)
         if self.devices:
             self.move_cursor(row=min(max(row, 0), len(self.devices) - 1), animate=False)

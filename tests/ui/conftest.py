@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from tests.conftest import Pool, create_pool
+
+os.environ["TZ"] = "UTC"  # the times a screen shows are local: the same on every machine
+time.tzset()
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from typing import Any
 import jwt
 
 from cogtui import errors
-from cogtui.cognito import CodeDelivery, User
+from cogtui.cognito import CodeDelivery, Device, User
 from cogtui.config import Settings
 from cogtui.replies import map_client_error
 from cogtui.session import Session
-from cogtui.vault import MemoryStore, Tokens, Vault
+from cogtui.vault import DeviceMaterial, MemoryStore, Tokens, Vault
 
 POOL_ID = "eu-west-1_Snapshot1"
 CLIENT_ID = "4snapshotclient00000000000"
@@ -25,6 +25,28 @@ USERNAME = "ada"
 PASSWORD = "Correct-Horse-9"
 CODE = "246810"
 FAR_FUTURE = 4102444800  # 2100-01-01
+THIS_DEVICE = DeviceMaterial(
+    USERNAME, "eu-west-1_0a1b2c3d-0000-4000-8000-000000000003", "-group", "fake-device-password"
+)
+DEVICES = [  # what ListDevices answers: two other machines, then this one
+    Device(
+        "eu-west-1_0a1b2c3d-0000-4000-8000-000000000001",
+        "office desktop",
+        False,
+        1_735_000_000.0,
+        1_760_000_000.0,
+        "203.0.113.7",
+    ),
+    Device(
+        "eu-west-1_0a1b2c3d-0000-4000-8000-000000000002",
+        "phone",
+        True,
+        1_740_000_000.0,
+        1_763_000_000.0,
+        "2001:db8::1",
+    ),
+    Device(THIS_DEVICE.key, "ada-laptop", True, 1_764_000_000.0, 1_764_500_000.0, "198.51.100.4"),
+]
 SIGNING_KEY = "a-throwaway-key-for-fake-test-tokens"  # not a secret: fake tokens only
 TOTP_SECRET = "FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE"  # shown by the TOTP setup screen, on purpose
 ATTRIBUTES = {
@@ -66,6 +88,7 @@ class FakeCognito:
         self.calls: list[tuple[str, Any]] = []
         self.client_id = CLIENT_ID
         self.needs_secret = False  # answer like an app client that has a secret
+        self.new_device = False  # hand out NewDeviceMetadata at sign-in
         self.refusals: dict[str, list[str]] = {}  # operation -> AWS error codes, in turn
         self.gate = threading.Event()  # clear it to hold every call in flight until set
         self.gate.set()
@@ -90,13 +113,14 @@ class FakeCognito:
         if self.challenges:
             return self.challenges.pop(0)
         tokens = fake_tokens()
-        return {
-            "AuthenticationResult": {
-                "IdToken": tokens.id_token,
-                "AccessToken": tokens.access_token,
-                "RefreshToken": tokens.refresh_token,
-            }
+        result = {
+            "IdToken": tokens.id_token,
+            "AccessToken": tokens.access_token,
+            "RefreshToken": tokens.refresh_token,
         }
+        if self.new_device:  # a pool that tracks devices: this sign-in makes one
+            result["NewDeviceMetadata"] = {"DeviceKey": THIS_DEVICE.key, "DeviceGroupKey": "-group"}
+        return {"AuthenticationResult": result}
 
     def initiate_auth(self, flow: str, parameters: Mapping[str, str]) -> dict[str, Any]:
         self._answer("InitiateAuth", flow)
@@ -186,6 +210,27 @@ class FakeCognito:
     def verify_totp(self, access_token: str, code: str, device_name: str) -> None:
         self._answer("VerifySoftwareToken", device_name)
 
+    # -- devices (for the snapshots; the flows are tested against the device stand-in) -----
+    devices: list[Device] = DEVICES
+
+    def list_devices(
+        self, access_token: str, page: str | None = None, limit: int = 60
+    ) -> tuple[list[Device], str | None]:
+        self._answer("ListDevices", page)
+        self._maybe_refuse("ListDevices", "")
+        return list(self.devices), None
+
+    def update_device_status(self, access_token: str, key: str, remembered: bool) -> None:
+        self._answer("UpdateDeviceStatus", (key, remembered))
+
+    def forget_device(self, access_token: str, key: str) -> None:
+        self._answer("ForgetDevice", key)
+        self.devices = [d for d in self.devices if d.key != key]
+
+    def confirm_device(self, access_token: str, key: str, verifier: Any, name: str) -> bool:
+        self._answer("ConfirmDevice", name)
+        return True
+
 
 def fake_settings(**extra: Any) -> Settings:
     return Settings(
@@ -204,4 +249,5 @@ def fake_session(cognito: FakeCognito | None = None, signed_in: bool = True) -> 
     vault = Vault(MemoryStore(), settings.user_pool_id, settings.client_id)
     if signed_in:
         vault.save_tokens(USERNAME, fake_tokens())
+        vault.keep_device(THIS_DEVICE)
     return Session(settings, vault, cognito=cognito or FakeCognito())  # type: ignore[arg-type]

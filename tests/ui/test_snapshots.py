@@ -318,6 +318,68 @@ def test_security_delete_account(snap_compare: Any, size: tuple[int, int]) -> No
     check(snap_compare, app_for(), size, steps)
 
 
+# -- devices (on the Security screen; asked about at sign-in) -------------------------------
+@pytest.mark.parametrize("size", SIZES)
+def test_devices_being_read(snap_compare: Any, size: tuple[int, int]) -> None:
+    cognito = FakeCognito()
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        cognito.gate.clear()  # the calls hang: the loading state shows
+        await pilot.press("s")
+        await pilot.pause()
+
+    try:
+        check(snap_compare, app_for(cognito), size, steps)
+    finally:
+        cognito.gate.set()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_devices_forget_asks_first(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("tab", "down", "x")
+        await settle(pilot)
+
+    check(snap_compare, app_for(), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_devices_none(snap_compare: Any, size: tuple[int, int]) -> None:
+    cognito = FakeCognito()
+    cognito.devices = []
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+
+    check(snap_compare, app_for(cognito), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_devices_not_readable(snap_compare: Any, size: tuple[int, int]) -> None:
+    cognito = FakeCognito()
+    cognito.refuse("ListDevices", "InternalFailure")
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+
+    check(snap_compare, app_for(cognito), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sign_in_remember_this_device(snap_compare: Any, size: tuple[int, int]) -> None:
+    cognito = FakeCognito()
+    cognito.new_device = True
+    check(snap_compare, app_for(cognito, signed_in=False), size, sign_in)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_sign_in_forgot_password(snap_compare: Any, size: tuple[int, int]) -> None:
     async def steps(pilot: Pilot[Any]) -> None:
