@@ -255,6 +255,9 @@ class Session:
         if made is None:
             return replace(signed_in, notice="Cognito's new device key is malformed; ignored.")
         device, verifier = made
+        if self.vault.in_memory:  # gone when this run ends: never registered, never asked
+            self._device = replace(device, password="")  # only its key, for the refresh
+            return signed_in
         try:
             ask = self.call(
                 lambda token: self.cognito.confirm_device(
@@ -385,9 +388,9 @@ class Session:
                 self._end_session(generation)
             # For REFRESH_TOKEN_AUTH the hash takes the username in the token, never an alias.
             parameters = {"REFRESH_TOKEN": refresh_token or ""}
-            device = self.vault.device_for(username)
-            if device is not None:  # with device tracking, a refresh without it is refused
-                parameters["DEVICE_KEY"] = device.key
+            device = self.vault.device_for(username) or self._device
+            if device is not None and device.username == username:
+                parameters["DEVICE_KEY"] = device.key  # with device tracking, it is required
             parameters = self._with_secret(username, parameters)
             try:
                 reply = self.cognito.initiate_auth("REFRESH_TOKEN_AUTH", parameters)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -24,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+os.environ["TZ"] = "UTC"  # the device list shows local times: the same on every machine
+time.tzset()
 sys.path.insert(0, str(HERE.parent))
 
 from cogtui import demo  # noqa: E402
-from cogtui.cognito import CodeDelivery, User  # noqa: E402
+from cogtui.cognito import CodeDelivery, Device, User  # noqa: E402
 from cogtui.errors import CodeMismatch  # noqa: E402
 from cogtui.session import Session  # noqa: E402
 from cogtui.vault import MemoryStore, Vault  # noqa: E402
@@ -40,6 +43,26 @@ ENDPOINT = "http://127.0.0.1:5000"
 CODE = "246810"
 NEW_EMAIL = "ada.lovelace@example.org"
 SIGNING_KEY = "cogtui screenshots: not a real signing key"
+THIS_DEVICE = "us-east-1_3c1d9e2a-5b7f-4a60-8e21-6d0f4b9a7c35"
+DEVICES = [  # two other machines of Ada's, then this one (registered at sign-in)
+    Device(
+        "us-east-1_0b7e3f4d-2c91-4d5a-b6e8-91f2a3c4d5e6",
+        "analytical-engine",
+        True,
+        1_748_000_000.0,
+        1_764_400_000.0,
+        "203.0.113.42",
+    ),
+    Device(
+        "us-east-1_7a2c9d1e-8f3b-4e6a-9c5d-3b1e7f2a4c6d",
+        "library terminal",
+        False,
+        1_752_000_000.0,
+        1_760_000_000.0,
+        "198.51.100.17",
+    ),
+    Device(THIS_DEVICE, "ada-laptop", True, 1_764_500_000.0, 1_764_590_000.0, "192.0.2.8"),
+]
 
 
 def masked(value: str) -> str:
@@ -73,8 +96,16 @@ class StandIn:
                 "AccessToken": jwt.encode(access, SIGNING_KEY, algorithm="HS256"),
                 "IdToken": jwt.encode(id_claims, SIGNING_KEY, algorithm="HS256"),
                 "RefreshToken": "screenshots-refresh-token",
+                # a pool that tracks devices and remembers them without asking
+                "NewDeviceMetadata": {"DeviceKey": THIS_DEVICE, "DeviceGroupKey": "-screens"},
             }
         }
+
+    def confirm_device(self, access_token: str, key: str, verifier: Any, name: str) -> bool:
+        return False  # remembered without asking the user
+
+    def list_devices(self, access_token: str, page: Any = None, limit: int = 60) -> Any:
+        return list(DEVICES), None
 
     def initiate_auth(self, flow: str, parameters: Mapping[str, str]) -> dict[str, Any]:
         return self._tokens()
@@ -83,7 +114,7 @@ class StandIn:
         return self._tokens()
 
     def get_user(self, access_token: str) -> User:
-        return User("ada", dict(self.attributes))
+        return User("ada", dict(self.attributes), ("totp",), "totp")
 
     def update_user_attributes(
         self, access_token: str, attributes: Mapping[str, str], metadata: Any = None

@@ -55,6 +55,11 @@ def sha256(data: bytes) -> bytes:
 K = int.from_bytes(sha256(padded(N) + padded(G)), "big")  # k = H(N | g)
 
 
+def secret_hash(secret: str, username: str, client_id: str) -> str:
+    digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256)
+    return base64.b64encode(digest.digest()).decode()
+
+
 class Refused(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
@@ -122,6 +127,7 @@ class DeviceStandIn:
         self.proofs: dict[str, Proof] = {}  # stand-in session -> proof in progress
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.proved = 0  # device sign-ins whose signature checked out
+        self.client_secrets: dict[str, str] = {}  # app clients with a secret: SECRET_HASH checked
         self.lock = threading.Lock()
         standin = self
 
@@ -296,6 +302,7 @@ class DeviceStandIn:
         proof = self.proofs.get(str(request.get("Session")))
         if proof is None:
             raise Refused(400, "NotAuthorizedException", "Invalid session for the user.")
+        self.check_secret_hash(proof, answers)
         if (
             answers.get("USERNAME") != proof.username
             or answers.get("DEVICE_KEY") != proof.device.key
@@ -324,6 +331,7 @@ class DeviceStandIn:
         proof = self.proofs.pop(str(request.get("Session")), None)
         if proof is None or not proof.big_b:
             raise Refused(400, "NotAuthorizedException", "Invalid session for the user.")
+        self.check_secret_hash(proof, answers)
         device, timestamp = proof.device, answers.get("TIMESTAMP", "")
         if answers.get("DEVICE_KEY") != device.key or not TIMESTAMP.fullmatch(timestamp):
             raise Refused(400, "NotAuthorizedException", "Incorrect username or password.")
@@ -349,15 +357,35 @@ class DeviceStandIn:
             reply = self.moto("RespondToAuthChallenge", self.mfa_answer(proof, reply))
         return self.signed_in(proof.username, device.key, reply)
 
+    def check_secret_hash(self, proof: Proof, answers: dict[str, str]) -> None:
+        """SECRET_HASH = base64(HMAC-SHA256(secret, username + client id)), where the app
+        client has a secret."""
+        secret = self.client_secrets.get(proof.client_id)
+        if secret is None:
+            return
+        if answers.get("SECRET_HASH") != secret_hash(secret, proof.username, proof.client_id):
+            raise Refused(
+                400,
+                "NotAuthorizedException",
+                f"Unable to verify secret hash for client {proof.client_id}",
+            )
+
     def mfa_answer(self, proof: Proof, challenge: dict[str, Any]) -> dict[str, Any]:
         from tests.integration.test_signin_moto import good_code
 
         name = challenge["ChallengeName"]
+        answers = {"USERNAME": proof.username, f"{name}_CODE": good_code()}
+        secret = self.client_secrets.get(proof.client_id)
+        if secret is not None:
+            digest = hmac.new(
+                secret.encode(), (proof.username + proof.client_id).encode(), "sha256"
+            )
+            answers["SECRET_HASH"] = base64.b64encode(digest.digest()).decode()
         return {
             "ClientId": proof.client_id,
             "ChallengeName": name,
             "Session": challenge.get("Session"),
-            "ChallengeResponses": {"USERNAME": proof.username, f"{name}_CODE": good_code()},
+            "ChallengeResponses": answers,
         }
 
     # -- the device calls --------------------------------------------------------------------

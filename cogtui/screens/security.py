@@ -160,9 +160,10 @@ class SecurityScreen(Screen[None]):
         self.query_one("#devices-note", Static).update(shown(text))
 
     def device_named(self, device: Device) -> str:
-        return (
-            "this device" if device.key == self.device_table.this else (device.name or device.key)
-        )
+        """What the messages call a device: a server's name, made safe to show."""
+        if device.key == self.device_table.this:
+            return "this device"
+        return shown(device.name or device.key)
 
     def switch_device(self) -> None:
         device = self.device_table.device

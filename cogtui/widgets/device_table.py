@@ -12,7 +12,7 @@ from cogtui.display import moment, shown
 
 FIXED = {"remembered": 10, "last sign-in": 16, "last IP": 15, "added": 10}
 PADDING = 2  # a DataTable cell's padding, both sides together
-WIDE = 100  # narrower than this, the table leaves out the date added
+WIDE = 90  # narrower than this, the table leaves out the date added
 
 
 class DeviceTable(DataTable[Text]):

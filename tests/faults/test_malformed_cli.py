@@ -155,3 +155,29 @@ def test_in_a_new_process_a_malformed_answer_is_one_sentence(
     result = run_command(world, command)
 
     assert_failed(result, world, no_secret)
+
+
+# ListDevices answers `{}` for a user with no devices; an empty body reads the same.
+DEVICES_ACCEPTS = {"empty-200", "empty-object"}
+
+
+@pytest.mark.parametrize("behaviour", [b for b in MALFORMED if b not in DEVICES_ACCEPTS])
+def test_devices_with_a_malformed_answer_is_one_sentence(
+    faulty: Any, no_secret: Any, behaviour: str
+) -> None:
+    world = faulty(behaviour, targets={"ListDevices"})
+
+    assert_failed(world("devices"), world, no_secret)
+    assert world.server.operations()[-1:] == ["ListDevices"]
+
+
+@pytest.mark.parametrize("behaviour", sorted(DEVICES_ACCEPTS))
+def test_devices_answered_with_nothing_is_no_devices(
+    faulty: Any, no_secret: Any, behaviour: str
+) -> None:
+    world = faulty(behaviour, targets={"ListDevices"})
+
+    result = world("devices")
+
+    assert_succeeded(result, world, no_secret)
+    assert result.out.startswith("You have no devices")

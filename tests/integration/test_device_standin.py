@@ -211,3 +211,63 @@ def test_devices_come_in_pages_of_at_most_sixty(setting: Any) -> None:
 
     assert [d["DeviceKey"] for d in first["Devices"] + second["Devices"]] == keys
     assert "PaginationToken" not in second
+
+
+def test_a_client_with_a_secret_must_sign_the_device_challenges(setting: Any) -> None:
+    pool, standin, client = setting
+    made = pool.admin.create_user_pool_client(
+        UserPoolId=pool.user_pool_id,
+        ClientName="with-a-secret",
+        GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]
+    pool.client_id, secret = made["ClientId"], made["ClientSecret"]
+    standin.client_secrets[pool.client_id] = secret
+    user = pool.add_user()
+    enable_mfa(pool, user, "totp")
+    hashed = AWSSRP.get_secret_hash(user, pool.client_id, secret)
+    reply = client.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user, "PASSWORD": PASSWORD, "SECRET_HASH": hashed},
+    )
+    result = client.respond_to_auth_challenge(
+        ClientId=pool.client_id,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=reply["Session"],
+        ChallengeResponses={
+            "USERNAME": user,
+            "SOFTWARE_TOKEN_MFA_CODE": good_code(),
+            "SECRET_HASH": hashed,
+        },
+    )["AuthenticationResult"]
+    key = result["NewDeviceMetadata"]["DeviceKey"]
+    group = result["NewDeviceMetadata"]["DeviceGroupKey"]
+    _, verifier = generate_hash_device(group, key)
+    token = result["AccessToken"]
+    client.confirm_device(AccessToken=token, DeviceKey=key, DeviceSecretVerifierConfig=verifier)
+    client.update_device_status(
+        AccessToken=token, DeviceKey=key, DeviceRememberedStatus="remembered"
+    )
+    reply = client.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={
+            "USERNAME": user,
+            "PASSWORD": PASSWORD,
+            "SECRET_HASH": hashed,
+            "DEVICE_KEY": key,
+        },
+    )
+    assert reply["ChallengeName"] == "DEVICE_SRP_AUTH"
+
+    with pytest.raises(ClientError) as refused:  # the device's answer without SECRET_HASH
+        client.respond_to_auth_challenge(
+            ClientId=pool.client_id,
+            ChallengeName="DEVICE_SRP_AUTH",
+            Session=reply["Session"],
+            ChallengeResponses={"USERNAME": user, "DEVICE_KEY": key, "SRP_A": "abc123"},
+        )
+
+    assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+    assert "secret hash" in refused.value.response["Error"]["Message"]

@@ -269,3 +269,61 @@ def test_no_device_password_in_any_output_or_file(
     assert [entry[1] for entry in cogtui_entries(empty_keyring)] == [
         "@session"
     ]  # one item holds it
+
+
+HOSTILE_NAME = "[/x][bold]evil\x1b]0;pwned\x07\x1b[2J\u202eeman"
+
+
+def test_device_names_from_the_server_are_text(story: Story, standin: DeviceStandIn) -> None:
+    user = remembered_user(story)
+    other = standin.add_devices(user, 1)[0]
+    standin.devices[other].name = HOSTILE_NAME
+    standin.devices[other].last_ip = "\x1b[31m10.0.0.1"
+
+    table, listed = story("devices"), story("devices", "--json")
+
+    assert table.code == listed.code == 0
+    assert "\x1b" not in table.out and "\u202e" not in table.out and "\x07" not in table.out
+    assert "[/x][bold]evil\\x1b]0;pwned\\x07\\x1b[2J\\u202eeman" in table.out
+    assert json.loads(listed.out)[0]["name"] == HOSTILE_NAME  # --json keeps the exact value
+    assert "\x1b" not in listed.out and "\u202e" not in listed.out
+
+
+def test_with_no_keyring_this_machine_is_not_registered(story: Story) -> None:
+    user = story.pool.add_user()
+    enable_mfa(story.pool, user, "totp")
+    stdin = f"{PASSWORD}\n{good_code()}\n"
+
+    ran = story("get", "--no-keyring", "--username", user, "--password-stdin", stdin=stdin)
+
+    assert ran.code == 0, ran.err
+    assert "Remember" not in ran.err and "remembered" not in ran.err
+    assert story.sent("ConfirmDevice") == []  # a device no later run could use
+
+
+def test_an_app_client_with_a_secret_signs_the_device_challenges(
+    story: Story, standin: DeviceStandIn
+) -> None:
+    pool = story.pool
+    client = pool.admin.create_user_pool_client(
+        UserPoolId=pool.user_pool_id,
+        ClientName="with-a-secret",
+        GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]
+    pool.client_id = client["ClientId"]
+    standin.client_secrets[pool.client_id] = client["ClientSecret"]
+    story.vault = type(story.vault)(story.vault.store, pool.user_pool_id, pool.client_id)
+    story.vault.save_client_secret(client["ClientSecret"])
+    user = remembered_user(story)
+    assert story("logout").code == 0
+
+    again = login(story, user)
+
+    assert again.code == 0, again.err
+    assert standin.proved == 1
+    answers = {
+        b["ChallengeName"]: b["ChallengeResponses"] for b in story.sent("RespondToAuthChallenge")
+    }
+    assert answers["DEVICE_SRP_AUTH"]["SECRET_HASH"]
+    assert answers["DEVICE_PASSWORD_VERIFIER"]["SECRET_HASH"]

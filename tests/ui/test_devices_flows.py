@@ -197,3 +197,20 @@ async def test_a_device_forgotten_elsewhere_asks_for_the_code_and_says_why(
         said = str(modal.query_one(".dialog-text", Static).render())
         assert said.startswith("Cognito no longer knows this device (it was forgotten)")
     assert stored_device(pool, user) is None
+
+
+async def test_hostile_device_names_are_shown_as_text(pool: Pool, standin: DeviceStandIn) -> None:
+    user = mfa_user(pool)
+    other = standin.add_devices(user, 1)[0]
+    standin.devices[other].name = "[/x][bold]evil\x1b]0;pwned\x07\u202e"
+    async with app_on(pool).run_test(size=(100, 32)) as pilot:
+        await first_sign_in(pilot, user)
+        _, table = await security(pilot)  # a markup error would have crashed the app
+
+        shown = str(table.get_row(other)[0])
+        assert shown == "[/x][bold]evil\\x1b]0;pwned\\x07\\u202e"
+        await pilot.press("tab", "x")
+        await settle(pilot)
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmModal)
+        assert question.title_text == "Forget [/x][bold]evil\\x1b]0;pwned\\x07\\u202e?"
