@@ -266,3 +266,70 @@ def test_a_v1_session_is_read_once_rewritten_as_v2_and_removed(
     assert loaded is not None and (loaded.username, loaded.tokens) == ("grace", old)
     assert all(key[1].startswith(SESSION) for key in store.cogtui_entries())
     assert vault.load_tokens("grace") == old  # now read from v2
+
+
+# -- this machine's devices ------------------------------------------------------------------
+def test_a_device_outlives_a_sign_out_and_is_found_by_the_name_typed() -> None:
+    from cogtui.vault import DeviceMaterial
+
+    vault = Vault(MemoryKeyring(), POOL, CLIENT)
+    vault.save_tokens("grace", aws_sized(), login_name="grace@example.com")
+    vault.keep_device(DeviceMaterial("grace", "eu-west-1_k", "-g", "pw", "grace@example.com"))
+
+    vault.forget()  # signing out
+
+    again = Vault(vault.store, POOL, CLIENT)  # the next run
+    assert again.load() is None
+    found = again.device_for("Grace@Example.com")
+    assert found is not None and (found.key, found.group, found.password) == (
+        "eu-west-1_k",
+        "-g",
+        "pw",
+    )
+    assert again.device_for("grace") is found or again.device_for("grace") == found
+    assert again.device_for("someone-else") is None
+    assert "pw" not in repr(found)
+
+
+def test_forgetting_the_device_leaves_the_session() -> None:
+    from cogtui.vault import DeviceMaterial
+
+    vault = Vault(MemoryKeyring(), POOL, CLIENT)
+    saved = aws_sized()
+    vault.save_tokens("grace", saved)
+    vault.keep_device(DeviceMaterial("grace", "eu-west-1_k", "-g", "pw"))
+
+    vault.forget_device("grace")
+
+    again = Vault(vault.store, POOL, CLIENT)
+    loaded = again.load()
+    assert loaded is not None and loaded.tokens == saved
+    assert again.device_for("grace") is None
+
+
+@pytest.mark.parametrize(
+    "devices",
+    [
+        "nope",
+        {"grace": "nope"},
+        {"grace": {"key": "k", "group": "g"}},
+        {"grace": {"key": 5, "group": "g", "password": "p"}},
+    ],
+)
+def test_a_malformed_device_entry_is_no_device_and_the_session_stays(devices: object) -> None:
+    import json
+
+    from cogtui.vault import MemoryStore
+
+    store = MemoryStore()  # no size limit: the value is one item, easy to edit
+    vault = Vault(store, POOL, CLIENT)
+    saved = Tokens("id-token", "access-token", "refresh-token")
+    vault.save_tokens("grace", saved)
+    document = json.loads(store.get_password(vault.service, SESSION) or "")
+    document["devices"] = devices
+    store.set_password(vault.service, SESSION, json.dumps(document))
+
+    again = Vault(store, POOL, CLIENT)
+    loaded = again.load()
+    assert loaded is not None and loaded.tokens == saved
+    assert again.device_for("grace") is None
