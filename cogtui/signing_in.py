@@ -1,0 +1,253 @@
+"""Signing in: SRP or the password, every challenge, the app client's secret, and this
+machine as a remembered device. A part of `Session` (its sign-in half), kept apart so each
+half reads on its own; the other half holds the tokens and makes the signed-in calls."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from cogtui import errors
+from cogtui.challenge import CHALLENGES, CODE_CHALLENGES, Challenge, Outcome, SignedIn, secret_hash
+from cogtui.config import Settings
+from cogtui.vault import DeviceMaterial, Tokens, Vault
+
+if TYPE_CHECKING:
+    from cogtui.cognito import CognitoClient
+
+T = TypeVar("T")
+
+
+class SignIn:
+    """The sign-in steps of a Session (which supplies what is declared here)."""
+
+    settings: Settings
+    vault: Vault
+    username: str | None
+    login_name: str | None
+    _client_secret: str | None
+    _device: DeviceMaterial | None
+    _lock: threading.RLock
+
+    if TYPE_CHECKING:  # Session's own
+
+        @property
+        def cognito(self) -> CognitoClient: ...
+
+        def call(self, request: Callable[[str], T]) -> T: ...
+
+        def _keep(self, found: Tokens, generation: int | None = None) -> None: ...
+
+    # -- client secret ------------------------------------------------------------------
+    def set_client_secret(self, secret: str) -> None:
+        self.vault.save_client_secret(secret)
+        self._client_secret = secret
+
+    def client_secret(self) -> str | None:
+        """The app client's secret, read from the keyring once per run."""
+        if self._client_secret is None:
+            self._client_secret = self.vault.client_secret() or ""
+        return self._client_secret or None
+
+    def _with_secret(self, username: str, parameters: dict[str, str]) -> dict[str, str]:
+        secret = self.client_secret()
+        if secret:
+            parameters["SECRET_HASH"] = secret_hash(secret, username, self.settings.client_id)
+        return parameters
+
+    # -- sign-in ------------------------------------------------------------------------
+    def sign_in(self, username: str, password: str, flow: str | None = None) -> Outcome:
+        """Start signing in with SRP (default) or USER_PASSWORD_AUTH, as this machine's
+        device when it is one: a remembered device proves itself instead of an MFA code.
+        A device Cognito no longer knows is dropped, and the sign-in starts again without."""
+        self.login_name = username
+        self._device = self.vault.device_for(username)
+        try:
+            return self._sign_in(username, password, flow)
+        except errors.DeviceUnknown:
+            if self._device is None:
+                raise
+            self.vault.forget_device(self._device.username)
+            self._device = None
+        from cogtui.devices import FORGOTTEN, FORGOTTEN_ASKS
+
+        outcome = self._sign_in(username, password, flow)
+        note = (FORGOTTEN_ASKS if isinstance(outcome, Challenge) else FORGOTTEN) + "."
+        return replace(outcome, notice=" ".join(filter(None, (note, outcome.notice))))
+
+    def _sign_in(self, username: str, password: str, flow: str | None) -> Outcome:
+        if (flow or self.settings.auth_flow) == "password":
+            parameters = self._with_device({"USERNAME": username, "PASSWORD": password})
+            parameters = self._with_secret(username, parameters)
+            return self._outcome(
+                self.cognito.initiate_auth("USER_PASSWORD_AUTH", parameters), username
+            )
+        return self._sign_in_srp(username, password)
+
+    def _with_device(self, parameters: dict[str, str]) -> dict[str, str]:
+        if self._device is not None:
+            parameters["DEVICE_KEY"] = self._device.key
+        return parameters
+
+    def _sign_in_srp(self, username: str, password: str) -> Outcome:
+        # pycognito does the SRP math; cogtui makes the calls, so challenges stay in one place.
+        from pycognito.aws_srp import AWSSRP
+
+        srp = AWSSRP(
+            username=username,
+            password=password,
+            pool_id=self.settings.user_pool_id,
+            client_id=self.settings.client_id,
+            client=object(),  # never used: pycognito would otherwise make a boto3 client
+            client_secret=self.client_secret(),
+        )
+        reply = self.cognito.initiate_auth(
+            "USER_SRP_AUTH", self._with_device(srp.get_auth_params())
+        )
+        if reply.get("ChallengeName") == "PASSWORD_VERIFIER":
+            try:
+                answer = srp.process_challenge(reply["ChallengeParameters"], {"USERNAME": username})
+            except (KeyError, ValueError, TypeError):  # SRP_B, SALT or SECRET_BLOCK is bad
+                from cogtui.replies import not_understood
+
+                raise not_understood(self.cognito.where) from None
+            reply = self.cognito.respond_to_auth_challenge(
+                "PASSWORD_VERIFIER", reply.get("Session"), self._with_device(answer)
+            )
+        return self._outcome(reply, username)
+
+    def respond(
+        self, challenge: Challenge, answer: str, attributes: Mapping[str, str] | None = None
+    ) -> Outcome:
+        """Answer a challenge: a code, a new password (and attributes), or an MFA choice."""
+        responses = {"USERNAME": challenge.username}
+        session = challenge.session
+        if challenge.name in CODE_CHALLENGES:
+            responses[CODE_CHALLENGES[challenge.name]] = answer.strip()
+        elif challenge.name == "NEW_PASSWORD_REQUIRED":
+            responses["NEW_PASSWORD"] = answer
+            for name, value in (attributes or {}).items():
+                responses[f"userAttributes.{name}"] = value
+        elif challenge.name == "SELECT_MFA_TYPE":
+            responses["ANSWER"] = answer
+        elif challenge.name == "MFA_SETUP":
+            session = self.cognito.verify_software_token(session or "", answer.strip())
+        responses = self._with_secret(challenge.username, self._with_device(responses))
+        try:
+            reply = self.cognito.respond_to_auth_challenge(challenge.name, session, responses)
+        except errors.DeviceUnknown:
+            self._drop_device()
+            raise errors.DeviceUnknown(
+                "Cognito no longer knows this device (it was forgotten); sign in again.",
+                "ResourceNotFoundException",
+            ) from None
+        return self._outcome(reply, challenge.username)
+
+    def _outcome(self, reply: Mapping[str, Any], username: str) -> Outcome:
+        result = reply.get("AuthenticationResult")
+        if result:
+            found = Tokens(result["IdToken"], result["AccessToken"], result.get("RefreshToken"))
+            self._keep(found)
+            signed_in = SignedIn(self.username or username)
+            if "NewDeviceMetadata" in result:
+                return self._register_device(signed_in, result["NewDeviceMetadata"])
+            return signed_in
+        name = str(reply.get("ChallengeName", ""))
+        parameters = dict(reply.get("ChallengeParameters") or {})
+        challenge = Challenge(
+            name=name,
+            session=reply.get("Session"),
+            username=parameters.get("USERNAME") or parameters.get("USER_ID_FOR_SRP") or username,
+            parameters=parameters,
+        )
+        if name == "DEVICE_SRP_AUTH":
+            return self._prove_device(challenge)
+        if name not in CHALLENGES:
+            raise errors.Unsupported(
+                f"Cognito asked for a {name} challenge, which cogtui cannot answer."
+            )
+        if name == "MFA_SETUP":
+            return self._start_totp_setup(challenge)
+        return challenge
+
+    # -- this machine as a device -----------------------------------------------------------
+    def _prove_device(self, challenge: Challenge) -> Outcome:
+        """DEVICE_SRP_AUTH, then DEVICE_PASSWORD_VERIFIER, with the device's SRP."""
+        from cogtui.devices import DeviceProof
+        from cogtui.replies import not_understood
+
+        if self._device is None:
+            raise errors.CognitoError(
+                "Cognito asked this machine to prove it is a remembered device, but it holds "
+                "no device key; sign in again."
+            )
+        proof = DeviceProof(self._device, self.settings, self.client_secret())
+        start = self._with_secret(challenge.username, proof.start(challenge.username))
+        reply = self.cognito.respond_to_auth_challenge("DEVICE_SRP_AUTH", challenge.session, start)
+        if reply.get("ChallengeName") != "DEVICE_PASSWORD_VERIFIER":
+            raise not_understood(self.cognito.where)
+        try:
+            answer = proof.answer(dict(reply.get("ChallengeParameters") or {}))
+        except (KeyError, ValueError, TypeError):
+            raise not_understood(self.cognito.where) from None
+        reply = self.cognito.respond_to_auth_challenge(
+            "DEVICE_PASSWORD_VERIFIER", reply.get("Session"), answer
+        )
+        return self._outcome(reply, challenge.username)
+
+    def _register_device(self, signed_in: SignedIn, metadata: object) -> SignedIn:
+        """ConfirmDevice for the device Cognito just made, and keep its material. The
+        sign-in stands whatever happens here; a failure is a notice."""
+        from cogtui.devices import device_name, new_device
+
+        made = new_device(signed_in.username, self.login_name, metadata)
+        if made is None:
+            return replace(signed_in, notice="Cognito's new device key is malformed; ignored.")
+        device, verifier = made
+        if self.vault.in_memory:  # gone when this run ends: never registered, never asked
+            self._device = replace(device, password="")  # only its key, for the refresh
+            return signed_in
+        try:
+            ask = self.call(
+                lambda token: self.cognito.confirm_device(
+                    token, device.key, verifier, device_name(self.settings)
+                )
+            )
+        except errors.CogtuiError as error:
+            reason = error.message.rstrip(".")
+            notice = f"Signed in, but this device could not be registered: {reason}."
+            return replace(signed_in, notice=notice)
+        self.vault.keep_device(device)
+        self._device = device
+        return replace(signed_in, ask_remember=ask)
+
+    def device(self) -> DeviceMaterial | None:
+        """This machine's device for the signed-in user, if it is one."""
+        with self._lock:
+            username = self.username
+        return self.vault.device_for(username) if username else None
+
+    def remember_device(self, remembered: bool) -> None:
+        """Remember this device (a later sign-in skips MFA) or only track it."""
+        device = self.device()
+        if device is None:
+            raise errors.CogtuiError("This machine is not one of your devices.")
+        self.call(lambda token: self.cognito.update_device_status(token, device.key, remembered))
+
+    def _drop_device(self) -> None:
+        if self._device is not None:
+            self.vault.forget_device(self._device.username)
+            self._device = None
+
+    def _start_totp_setup(self, challenge: Challenge) -> Challenge:
+        if challenge.mfa_options and "SOFTWARE_TOKEN_MFA" not in challenge.mfa_options:
+            methods = ", ".join(challenge.mfa_options)
+            raise errors.Unsupported(
+                f"This pool requires setting up MFA by {methods}, which cogtui cannot do yet."
+            )
+        secret, session = self.cognito.associate_software_token(challenge.session or "")
+        return Challenge(
+            challenge.name, session, challenge.username, challenge.parameters, secret_code=secret
+        )
