@@ -91,8 +91,8 @@ class Security:
         while True:
             items, page = self.session.call(partial(self.cognito.list_devices, page=page))
             found.extend(items)
-            if page is None:
-                return found
+            if page is None:  # a device listed twice (the list changed between pages): once
+                return list({device.key: device for device in found}.values())
             if page in seen or len(seen) >= MAX_PAGES:  # a loop, or no end in sight
                 from cogtui.replies import not_understood
 

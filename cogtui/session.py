@@ -175,8 +175,8 @@ class Session(SignIn):
                 self._end_session(generation)
             # For REFRESH_TOKEN_AUTH the hash takes the username in the token, never an alias.
             parameters = {"REFRESH_TOKEN": refresh_token or ""}
-            device = self.vault.device_for(username) or self._device
-            if device is not None and device.username == username:
+            device = self.vault.device_for(username, exact_user=True)
+            if device is not None:
                 parameters["DEVICE_KEY"] = device.key  # with device tracking, it is required
             parameters = self._with_secret(username, parameters)
             try:

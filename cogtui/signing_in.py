@@ -4,6 +4,7 @@ half reads on its own; the other half holds the tokens and makes the signed-in c
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -63,7 +64,8 @@ class SignIn:
         device when it is one: a remembered device proves itself instead of an MFA code.
         A device Cognito no longer knows is dropped, and the sign-in starts again without."""
         self.login_name = username
-        self._device = self.vault.device_for(username)
+        found = self.vault.device_for(username)
+        self._device = found if found is not None and found.provable else None
         try:
             return self._sign_in(username, password, flow)
         except errors.DeviceUnknown:
@@ -178,7 +180,7 @@ class SignIn:
         from cogtui.devices import DeviceProof
         from cogtui.replies import not_understood
 
-        if self._device is None:
+        if self._device is None or not self._device.provable:
             raise errors.CognitoError(
                 "Cognito asked this machine to prove it is a remembered device, but it holds "
                 "no device key; sign in again."
@@ -206,9 +208,12 @@ class SignIn:
         if made is None:
             return replace(signed_in, notice="Cognito's new device key is malformed; ignored.")
         device, verifier = made
+        # The tokens are bound to this key from now on: a refresh must name it, so it is
+        # kept even when the device is not registered (then without its password).
+        key_only = replace(device, password="")
         if self.vault.in_memory:  # gone when this run ends: never registered, never asked
-            self._device = replace(device, password="")  # only its key, for the refresh
-            return signed_in
+            return self._keep_device(signed_in, key_only)
+        replaced = self.vault.device_for(signed_in.username, exact_user=True)
         try:
             ask = self.call(
                 lambda token: self.cognito.confirm_device(
@@ -218,10 +223,28 @@ class SignIn:
         except errors.CogtuiError as error:
             reason = error.message.rstrip(".")
             notice = f"Signed in, but this device could not be registered: {reason}."
-            return replace(signed_in, notice=notice)
-        self.vault.keep_device(device)
-        self._device = device
-        return replace(signed_in, ask_remember=ask)
+            return self._keep_device(replace(signed_in, notice=notice), key_only)
+        if replaced is not None and replaced.key != device.key:
+            self._forget_replaced(replaced)
+        return self._keep_device(replace(signed_in, ask_remember=ask), device)
+
+    def _keep_device(self, signed_in: SignedIn, device: DeviceMaterial) -> SignedIn:
+        """Keep the device in the vault; a keyring failure is a notice, not a failed sign-in."""
+        try:
+            self.vault.keep_device(device)
+        except errors.CogtuiError as error:
+            reason = error.message.rstrip(".")
+            notice = f"Signed in, but this device's key could not be stored: {reason}."
+            return replace(signed_in, ask_remember=False, notice=notice)
+        self._device = device if device.provable else None
+        return signed_in
+
+    def _forget_replaced(self, old: DeviceMaterial) -> None:
+        """This machine signed in under another name and became a new device: the one it
+        was before is forgotten, so the list holds no device whose password is gone."""
+        # A device that lingers on the list is no harm: the sign-in stands either way.
+        with contextlib.suppress(errors.CogtuiError):
+            self.call(lambda token: self.cognito.forget_device(token, old.key))
 
     def device(self) -> DeviceMaterial | None:
         """This machine's device for the signed-in user, if it is one."""

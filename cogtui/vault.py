@@ -108,10 +108,16 @@ class DeviceMaterial:
     def __repr__(self) -> str:
         return "DeviceMaterial(<hidden>)"
 
+    @property
+    def provable(self) -> bool:
+        """Whether it can answer DEVICE_SRP_AUTH: a device never registered (ConfirmDevice
+        failed, or --no-keyring) has only its key, which a refresh must name."""
+        return bool(self.password)
+
     def is_for(self, name: str) -> bool:
-        """Whether `name` (typed at sign-in: the username or an alias) is this user."""
-        names = {self.username.casefold(), (self.login_name or "").casefold()}
-        return name.casefold() in names
+        """Whether `name` (typed at sign-in: the username or the alias typed when this
+        device was made) is this user. Exact: a pool may tell Alice from alice."""
+        return name in (self.username, self.login_name)
 
 
 # -- the vault ----------------------------------------------------------------------------------
@@ -140,12 +146,16 @@ class Vault:
         stored, self._devices = _parse(raw)
         return stored
 
-    def save(self, stored: StoredSession | None) -> None:
+    def save(
+        self, stored: StoredSession | None, devices: dict[str, DeviceMaterial] | None = None
+    ) -> None:
         """Store the session whole (one keyring write where the backend takes any length),
-        with the devices as last read; None keeps only the devices."""
-        if self._devices is None:
-            self.load()  # the first write of this run: keep the devices there are
-        devices = self._devices or {}
+        with `devices`, else the devices stored now: read again first, as another cogtui
+        (a script, a second terminal) may have added or forgotten one since; None keeps
+        only the devices."""
+        if devices is None:
+            _, devices = _parse(self._get(SESSION) or "")
+        self._devices = devices
         if stored is None and not devices:
             self._delete(SESSION)
             return
@@ -170,32 +180,34 @@ class Vault:
         """Remove the stored session (only if it is `user`'s, when given; a corrupt one
         always), and any v1 entries left. This machine's devices stay (see forget_device)."""
         raw = self._get(SESSION)
-        stored, self._devices = _parse(raw or "")
+        stored, devices = _parse(raw or "")
         if user is None or stored is None or stored.username == user:
-            self.save(None)
+            self.save(None, devices)
         v1_user = self._v1_current_user()
         if v1_user is not None and (user is None or v1_user == user):
             self._forget_v1(v1_user)
 
     # -- this machine's devices ------------------------------------------------------------
-    def device_for(self, name: str) -> DeviceMaterial | None:
-        """The device material for the user signing in as `name` (username or alias)."""
+    def device_for(self, name: str, exact_user: bool = False) -> DeviceMaterial | None:
+        """The device material for the user signing in as `name` (username or alias; with
+        `exact_user`, the username only), as last read."""
         if self._devices is None:
             self.load()
-        return next((d for d in (self._devices or {}).values() if d.is_for(name)), None)
+        devices = self._devices or {}
+        if exact_user:
+            return devices.get(name)
+        return next((d for d in devices.values() if d.is_for(name)), None)
 
     def keep_device(self, device: DeviceMaterial) -> None:
         """Remember `device` for its user (replacing any other device of theirs)."""
         stored = self.load()  # read again: what another cogtui wrote since stays
-        self._devices = {**(self._devices or {}), device.username: device}
-        self.save(stored)
+        self.save(stored, {**(self._devices or {}), device.username: device})
 
     def forget_device(self, username: str) -> None:
         """Drop the user's device material (the device was forgotten, here or elsewhere)."""
         stored = self.load()
         if self._devices and username in self._devices:
-            self._devices = {u: d for u, d in self._devices.items() if u != username}
-            self.save(stored)
+            self.save(stored, {u: d for u, d in self._devices.items() if u != username})
 
     # -- the names the rest of cogtui uses -------------------------------------------------
     def current_user(self) -> str | None:
@@ -232,7 +244,7 @@ class Vault:
         stored = None
         if id_token and access_token:
             stored = StoredSession(user, Tokens(id_token, access_token, refresh_token))
-            self.save(stored)  # written first: a crash in between loses nothing
+            self.save(stored, {})  # written first: a crash in between loses nothing
         self._forget_v1(user)
         return stored
 
@@ -375,9 +387,8 @@ def _devices(found: object) -> dict[str, DeviceMaterial]:
             continue
         key, group, password = (entry.get(k) for k in ("key", "group", "password"))
         login = entry.get("login")
-        if all(isinstance(v, str) and v for v in (key, group, password)) and isinstance(
-            login, str | None
-        ):
+        named = all(isinstance(v, str) and v for v in (key, group))
+        if named and isinstance(password, str) and isinstance(login, str | None):
             devices[user] = DeviceMaterial(user, str(key), str(group), str(password), login)
     return devices
 

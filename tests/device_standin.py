@@ -127,6 +127,7 @@ class DeviceStandIn:
         self.proofs: dict[str, Proof] = {}  # stand-in session -> proof in progress
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.proved = 0  # device sign-ins whose signature checked out
+        self.refuse_confirm = False  # answer ConfirmDevice with a refusal
         self.client_secrets: dict[str, str] = {}  # app clients with a secret: SECRET_HASH checked
         self.lock = threading.Lock()
         standin = self
@@ -390,6 +391,8 @@ class DeviceStandIn:
 
     # -- the device calls --------------------------------------------------------------------
     def confirm_device(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self.refuse_confirm:
+            raise Refused(400, "InvalidParameterException", "The stand-in refuses, as asked.")
         device = self.device_of(self.user_of(request), request.get("DeviceKey"))
         config = request.get("DeviceSecretVerifierConfig") or {}
         try:

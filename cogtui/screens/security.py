@@ -58,6 +58,8 @@ class SecurityScreen(Screen[None]):
         self.mfa = Mfa((), None)
         self.busy = False
         self.reading_devices = False
+        self.read_again = False  # a change landed while the list was being read
+        self.ended = False  # SignedOut is said once, however many calls find it out
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -125,6 +127,7 @@ class SecurityScreen(Screen[None]):
     # -- the device table ------------------------------------------------------------------
     def read_devices(self) -> None:
         if self.reading_devices:
+            self.read_again = True
             return
         self.reading_devices = True
         self.device_note("Reading your devices…")
@@ -134,6 +137,10 @@ class SecurityScreen(Screen[None]):
 
         def done(found: tuple[list[Device], str | None]) -> None:
             self.reading_devices = False
+            if self.read_again:  # what was read may predate a change: read once more
+                self.read_again = False
+                self.read_devices()
+                return
             devices, this = found
             self.device_table.show(devices, this)
             self.device_table.display = bool(devices)
@@ -147,14 +154,20 @@ class SecurityScreen(Screen[None]):
                 self.device_note(f"{count}{here}")
 
         def failed(error: CogtuiError) -> None:
-            self.reading_devices = False
+            self.reading_devices = self.read_again = False
             if isinstance(error, SessionExpired | NotSignedIn):
-                self.post_message(self.SignedOut())
+                self.end()
                 return
             self.device_table.display = False
             self.device_note(error.message)
 
         run_blocking(self, "Reading your devices", read, done, failed, group="devices")
+
+    def end(self) -> None:
+        """The session is gone: say so once (the MFA and device reads may both find out)."""
+        if not self.ended:
+            self.ended = True
+            self.post_message(self.SignedOut())
 
     def device_note(self, text: str) -> None:
         self.query_one("#devices-note", Static).update(shown(text))
@@ -185,7 +198,8 @@ class SecurityScreen(Screen[None]):
             return
         name = self.device_named(device)
         detail = (
-            "This machine: the next sign-in here asks for an MFA code again."
+            "This machine: the next sign-in here asks for an MFA code again, and Cognito "
+            "may end this session when it next needs renewing."
             if device.key == self.device_table.this
             else "Signing in on it asks for an MFA code again, and its sessions end."
         )
@@ -227,7 +241,7 @@ class SecurityScreen(Screen[None]):
             self.busy = False
             self.status("")
             if isinstance(error, SessionExpired | NotSignedIn):
-                self.post_message(self.SignedOut())
+                self.end()
                 return
             self.notify(str(error), severity="error", timeout=8)
             if reread:
@@ -287,7 +301,7 @@ class SecurityScreen(Screen[None]):
     def action_sign_out_everywhere(self) -> None:
         def done(signed_out: bool | None) -> None:
             if signed_out:
-                self.post_message(self.SignedOut())
+                self.end()
 
         self.app.push_screen(SignOutModal(self.session), done)
 
@@ -295,7 +309,7 @@ class SecurityScreen(Screen[None]):
         def done(deleted: bool | None) -> None:
             if deleted:
                 self.app.notify("Your account is deleted; its tokens are gone from here.")
-                self.post_message(self.SignedOut())
+                self.end()
 
         self.app.push_screen(DeleteAccountModal(self.security), done)
 

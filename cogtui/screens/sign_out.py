@@ -32,6 +32,8 @@ class SignOutModal(Dialog[bool]):
             f"Here: {here} and the refresh token is revoked. "
             "Everywhere: Cognito also ends your sessions on every other device."
         )
+        if session.device() is not None:
+            detail += " This machine stays one of your devices: the Security screen forgets it."
         if unsaved:
             detail += f" {changes(unsaved, 'unsaved')} will be lost."
         super().__init__(

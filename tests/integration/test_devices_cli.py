@@ -327,3 +327,24 @@ def test_an_app_client_with_a_secret_signs_the_device_challenges(
     }
     assert answers["DEVICE_SRP_AUTH"]["SECRET_HASH"]
     assert answers["DEVICE_PASSWORD_VERIFIER"]["SECRET_HASH"]
+
+
+def test_a_device_that_could_not_be_registered_still_names_its_key_on_refresh(
+    story: Story, standin: DeviceStandIn
+) -> None:
+    standin.refuse_confirm = True
+    user = story.pool.add_user()
+    enable_mfa(story.pool, user, "totp")
+
+    ran = login(story, user, good_code(), options=("--remember-device",))
+
+    assert ran.code == 0, ran.err
+    assert "Signed in, but this device could not be registered: " in ran.err
+    assert story.sent("UpdateDeviceStatus") == []  # nothing to remember
+    story.expire_access_token(user)
+    assert story("get", "--json").code == 0  # the refresh named the key its tokens are bound to
+    refresh = [b for b in story.sent("InitiateAuth") if b["AuthFlow"] == "REFRESH_TOKEN_AUTH"]
+    assert refresh[-1]["AuthParameters"]["DEVICE_KEY"] in standin.bound.values()
+    assert story("logout").code == 0
+    again = login(story, user, good_code(), options=("--no-remember-device",))
+    assert again.code == 0 and CODE_PROMPT in again.err  # a key alone proves nothing

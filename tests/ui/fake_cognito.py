@@ -243,10 +243,31 @@ def fake_settings(**extra: Any) -> Settings:
     )
 
 
-def fake_session(cognito: FakeCognito | None = None, signed_in: bool = True) -> Session:
-    """A session on the fake; with `signed_in`, fresh tokens are already stored."""
+class KeyringLike:
+    """A store in memory that is not the `--no-keyring` one: the app treats it as a keyring
+    that lasts (so it registers this machine as a device and asks to remember it)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+def fake_session(
+    cognito: FakeCognito | None = None, signed_in: bool = True, lasting: bool = False
+) -> Session:
+    """A session on the fake; with `signed_in`, fresh tokens are already stored; with
+    `lasting`, in a store that outlives the run, as a keyring does."""
     settings = fake_settings()
-    vault = Vault(MemoryStore(), settings.user_pool_id, settings.client_id)
+    store = KeyringLike() if lasting else MemoryStore()
+    vault = Vault(store, settings.user_pool_id, settings.client_id)
     if signed_in:
         vault.save_tokens(USERNAME, fake_tokens())
         vault.keep_device(THIS_DEVICE)

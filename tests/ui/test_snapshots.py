@@ -67,8 +67,10 @@ async def with_edits(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def app_for(cognito: FakeCognito | None = None, signed_in: bool = True, **kw: Any) -> CogtuiApp:
-    session = fake_session(cognito, signed_in=signed_in)
+def app_for(
+    cognito: FakeCognito | None = None, signed_in: bool = True, lasting: bool = False, **kw: Any
+) -> CogtuiApp:
+    session = fake_session(cognito, signed_in=signed_in, lasting=lasting)
     return CogtuiApp(fake_settings(), session=session, **kw)
 
 
@@ -377,7 +379,7 @@ def test_devices_not_readable(snap_compare: Any, size: tuple[int, int]) -> None:
 def test_sign_in_remember_this_device(snap_compare: Any, size: tuple[int, int]) -> None:
     cognito = FakeCognito()
     cognito.new_device = True
-    check(snap_compare, app_for(cognito, signed_in=False), size, sign_in)
+    check(snap_compare, app_for(cognito, signed_in=False, lasting=True), size, sign_in)
 
 
 @pytest.mark.parametrize("size", SIZES)

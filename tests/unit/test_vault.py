@@ -74,11 +74,11 @@ def test_a_session_of_real_size_is_one_item_read_once_and_written_once() -> None
     store = CountingStore()
     vault = Vault(store, POOL, CLIENT)
     saved = aws_sized()
-    assert vault.device_for("grace@example.com") is None  # a sign-in looks for its device first
-    store.calls.clear()
 
     vault.save_tokens("grace", saved, login_name="grace@example.com")
-    assert store.calls == ["set"]  # one write per sign-in or refresh
+    # One write per sign-in or refresh, after one read: the devices another cogtui may
+    # have stored since stay.
+    assert store.calls == ["get", "set"]
     store.calls.clear()
 
     loaded = vault.load()
@@ -280,7 +280,7 @@ def test_a_device_outlives_a_sign_out_and_is_found_by_the_name_typed() -> None:
 
     again = Vault(vault.store, POOL, CLIENT)  # the next run
     assert again.load() is None
-    found = again.device_for("Grace@Example.com")
+    found = again.device_for("grace@example.com")
     assert found is not None and (found.key, found.group, found.password) == (
         "eu-west-1_k",
         "-g",
@@ -333,3 +333,27 @@ def test_a_malformed_device_entry_is_no_device_and_the_session_stays(devices: ob
     loaded = again.load()
     assert loaded is not None and loaded.tokens == saved
     assert again.device_for("grace") is None
+
+
+def test_a_refresh_keeps_a_device_another_cogtui_stored_meanwhile() -> None:
+    from cogtui.vault import DeviceMaterial
+
+    store = MemoryKeyring()
+    editor, script = Vault(store, POOL, CLIENT), Vault(store, POOL, CLIENT)
+    editor.save_tokens("grace", aws_sized())
+    editor.load()
+    script.keep_device(DeviceMaterial("bob", "eu-west-1_b", "-g", "pw"))  # `cogtui login` elsewhere
+
+    editor.save_tokens("grace", aws_sized())  # the editor's refresh
+
+    assert Vault(store, POOL, CLIENT).device_for("bob") is not None
+
+
+def test_names_are_matched_exactly() -> None:
+    from cogtui.vault import DeviceMaterial
+
+    vault = Vault(MemoryKeyring(), POOL, CLIENT)
+    vault.keep_device(DeviceMaterial("Alice", "eu-west-1_a", "-g", "pw"))
+
+    assert vault.device_for("Alice") is not None
+    assert vault.device_for("alice") is None  # a pool may tell them apart
