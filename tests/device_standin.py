@@ -120,6 +120,7 @@ class DeviceStandIn:
 
     def __init__(self, upstream: str, region: str = "us-east-1", prompt: bool = True) -> None:
         self.upstream, self.region, self.prompt = upstream, region, prompt
+        self.tracking = True  # the pool tracks devices: sign-ins get NewDeviceMetadata
         self.devices: dict[str, Device] = {}
         self.groups: dict[str, str] = {}  # username -> device group key
         self.bound: dict[str, str] = {}  # refresh token -> device key
@@ -284,7 +285,7 @@ class DeviceStandIn:
         """Tokens: bound to the device they were issued to; a sign-in without a device key
         gets a new device (Cognito's NewDeviceMetadata)."""
         result = reply.get("AuthenticationResult")
-        if not result:
+        if not result or not self.tracking:
             return reply
         with self.lock:
             if key:
@@ -303,7 +304,7 @@ class DeviceStandIn:
         proof = self.proofs.get(str(request.get("Session")))
         if proof is None:
             raise Refused(400, "NotAuthorizedException", "Invalid session for the user.")
-        self.check_secret_hash(proof, answers)
+        self.check_secret_hash(proof.client_id, proof.username, answers)
         if (
             answers.get("USERNAME") != proof.username
             or answers.get("DEVICE_KEY") != proof.device.key
@@ -332,7 +333,7 @@ class DeviceStandIn:
         proof = self.proofs.pop(str(request.get("Session")), None)
         if proof is None or not proof.big_b:
             raise Refused(400, "NotAuthorizedException", "Invalid session for the user.")
-        self.check_secret_hash(proof, answers)
+        self.check_secret_hash(proof.client_id, proof.username, answers)
         device, timestamp = proof.device, answers.get("TIMESTAMP", "")
         if answers.get("DEVICE_KEY") != device.key or not TIMESTAMP.fullmatch(timestamp):
             raise Refused(400, "NotAuthorizedException", "Incorrect username or password.")
@@ -355,35 +356,37 @@ class DeviceStandIn:
         self.proved += 1
         reply = proof.held
         if reply.get("ChallengeName") in MFA:  # the device stands in for the code moto wants
-            reply = self.moto("RespondToAuthChallenge", self.mfa_answer(proof, reply))
+            answer = self.mfa_answer(proof.client_id, proof.username, reply)
+            reply = self.moto("RespondToAuthChallenge", answer)
         return self.signed_in(proof.username, device.key, reply)
 
-    def check_secret_hash(self, proof: Proof, answers: dict[str, str]) -> None:
+    def check_secret_hash(self, client_id: str, username: str, answers: dict[str, str]) -> None:
         """SECRET_HASH = base64(HMAC-SHA256(secret, username + client id)), where the app
         client has a secret."""
-        secret = self.client_secrets.get(proof.client_id)
+        secret = self.client_secrets.get(client_id)
         if secret is None:
             return
-        if answers.get("SECRET_HASH") != secret_hash(secret, proof.username, proof.client_id):
+        if answers.get("SECRET_HASH") != secret_hash(secret, username, client_id):
             raise Refused(
                 400,
                 "NotAuthorizedException",
-                f"Unable to verify secret hash for client {proof.client_id}",
+                f"Unable to verify secret hash for client {client_id}",
             )
 
-    def mfa_answer(self, proof: Proof, challenge: dict[str, Any]) -> dict[str, Any]:
+    def mfa_answer(
+        self, client_id: str, username: str, challenge: dict[str, Any]
+    ) -> dict[str, Any]:
+        """What the stand-in answers moto's MFA challenge with, when something else (the
+        device, a passkey) has already proved the user."""
         from tests.integration.test_signin_moto import good_code
 
         name = challenge["ChallengeName"]
-        answers = {"USERNAME": proof.username, f"{name}_CODE": good_code()}
-        secret = self.client_secrets.get(proof.client_id)
-        if secret is not None:
-            digest = hmac.new(
-                secret.encode(), (proof.username + proof.client_id).encode(), "sha256"
-            )
-            answers["SECRET_HASH"] = base64.b64encode(digest.digest()).decode()
+        answers = {"USERNAME": username, f"{name}_CODE": good_code()}
+        secret = self.client_secrets.get(client_id)
+        if secret is not None:  # moto checks it on the MFA answer
+            answers["SECRET_HASH"] = secret_hash(secret, username, client_id)
         return {
-            "ClientId": proof.client_id,
+            "ClientId": client_id,
             "ChallengeName": name,
             "Session": challenge.get("Session"),
             "ChallengeResponses": answers,

@@ -1,0 +1,97 @@
+"""Passkeys on a security key: one `Authenticator` interface, and its real implementation
+over Yubico's `fido2` (CTAP2 over USB HID; no browser). The tests give the session a
+software authenticator instead; nothing else in cogtui knows which one it has.
+
+`fido2` is imported only when a key is used, never on a start-up path.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from cogtui.errors import CogtuiError
+
+
+class NoAuthenticator(CogtuiError):
+    """No security key is plugged in (or it holds no passkey for this account)."""
+
+
+class AuthenticatorCancelled(CogtuiError):
+    """The user stopped waiting for the key."""
+
+
+class Authenticator(Protocol):
+    """Makes and uses passkeys. Both take WebAuthn's JSON options (base64url fields) and
+    return WebAuthn's JSON response; `cancel` set means stop waiting for the touch."""
+
+    def register(
+        self, options: Mapping[str, Any], origin: str, cancel: threading.Event
+    ) -> dict[str, Any]: ...
+
+    def authenticate(
+        self, options: Mapping[str, Any], origin: str, cancel: threading.Event
+    ) -> dict[str, Any]: ...
+
+
+def origin_for(rp_id: str) -> str:
+    """The origin Cognito expects for its relying party: https://RP_ID."""
+    return f"https://{rp_id}"
+
+
+class SecurityKey:
+    """The first FIDO2 key on USB, through fido2's Fido2Client (which checks that the
+    relying party belongs to the origin, as a browser does)."""
+
+    def _client(self, origin: str) -> Any:
+        from fido2.client import DefaultClientDataCollector, Fido2Client
+        from fido2.hid import CtapHidDevice
+
+        try:
+            found = next(iter(CtapHidDevice.list_devices()), None)
+        except OSError:
+            found = None
+        if found is None:
+            raise NoAuthenticator(
+                "No security key is plugged in (or this user may not open it: on Linux, "
+                "a udev rule gives access to FIDO keys); plug one in and try again."
+            )
+        return Fido2Client(found, client_data_collector=DefaultClientDataCollector(origin))
+
+    def register(
+        self, options: Mapping[str, Any], origin: str, cancel: threading.Event
+    ) -> dict[str, Any]:
+        from fido2.webauthn import PublicKeyCredentialCreationOptions
+
+        request = PublicKeyCredentialCreationOptions.from_dict(dict(options))
+        return self._run(lambda client: client.make_credential(request, event=cancel), origin)
+
+    def authenticate(
+        self, options: Mapping[str, Any], origin: str, cancel: threading.Event
+    ) -> dict[str, Any]:
+        from fido2.webauthn import PublicKeyCredentialRequestOptions
+
+        request = PublicKeyCredentialRequestOptions.from_dict(dict(options))
+        return self._run(
+            lambda client: client.get_assertion(request, event=cancel).get_response(0), origin
+        )
+
+    def _run(self, use: Any, origin: str) -> dict[str, Any]:
+        import json
+
+        from fido2.client import ClientError
+
+        client = self._client(origin)
+        try:
+            response = use(client)
+        except ClientError as error:
+            if error.code == ClientError.ERR.TIMEOUT:
+                raise AuthenticatorCancelled("Stopped waiting for the security key.") from None
+            if error.code == ClientError.ERR.DEVICE_INELIGIBLE:
+                raise NoAuthenticator(
+                    "This security key holds no passkey for this account."
+                ) from None
+            raise CogtuiError(f"The security key refused ({error.code.name}).") from None
+        answer: dict[str, Any] = json.loads(json.dumps(dict(response)))
+        return answer
