@@ -14,8 +14,24 @@ CODE_CHALLENGES = {
     "SMS_MFA": "SMS_MFA_CODE",
     "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
     "EMAIL_OTP": "EMAIL_OTP_CODE",
+    "SMS_OTP": "SMS_OTP_CODE",  # USER_AUTH: a code instead of the password
 }
-CHALLENGES = {*CODE_CHALLENGES, "NEW_PASSWORD_REQUIRED", "SELECT_MFA_TYPE", "MFA_SETUP"}
+CHALLENGES = {
+    *CODE_CHALLENGES,
+    "NEW_PASSWORD_REQUIRED",
+    "SELECT_MFA_TYPE",
+    "MFA_SETUP",
+    "SELECT_CHALLENGE",  # USER_AUTH: the user picks how to sign in
+    "WEB_AUTHN",  # USER_AUTH: a passkey
+}
+# USER_AUTH's first factors, as the sign-in choice names them.
+CHOICE_LABELS = {
+    "WEB_AUTHN": "a passkey on a security key",
+    "EMAIL_OTP": "a code by email (no password)",
+    "SMS_OTP": "a code by text message (no password)",
+    "PASSWORD_SRP": "the password (it never leaves this machine)",
+    "PASSWORD": "the password (sent to Cognito over TLS)",
+}
 MFA_LABELS = {
     "SMS_MFA": "a code by text message",
     "SOFTWARE_TOKEN_MFA": "a code from an authenticator app",
@@ -65,6 +81,12 @@ class Challenge:
     parameters: Mapping[str, str] = field(default_factory=dict, repr=False)
     secret_code: str | None = field(default=None, repr=False)  # MFA_SETUP: the TOTP secret
     notice: str | None = None  # a sentence to show before the prompt
+    available: tuple[str, ...] = ()  # SELECT_CHALLENGE: what the user may choose
+
+    @property
+    def choices(self) -> list[str]:
+        """SELECT_CHALLENGE: the ways to sign in that cogtui can do, as the server offers them."""
+        return [name for name in self.available if name in CHOICE_LABELS]
 
     @property
     def required_attributes(self) -> list[str]:
@@ -89,6 +111,9 @@ class Challenge:
         where = f" sent to {self.destination}" if self.destination else ""
         return {
             "SMS_MFA": f"Enter the code from the text message{where}.",
+            "SMS_OTP": f"Enter the code from the text message{where}.",
+            "SELECT_CHALLENGE": "Choose how to sign in.",
+            "WEB_AUTHN": "Touch your security key to sign in with its passkey.",
             "EMAIL_OTP": f"Enter the code from the email{where}.",
             "SOFTWARE_TOKEN_MFA": "Enter the code from your authenticator app.",
             "NEW_PASSWORD_REQUIRED": "Choose a new password to finish signing in.",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cogtui import __version__, cli_devices, cli_security, config
+from cogtui import __version__, cli_devices, cli_passkeys, cli_security, config
 from cogtui.display import json_text, shown
 from cogtui.errors import CogtuiError, UsageError
 from cogtui.terminal import ask, say, sign_in_as, signed_in
@@ -44,8 +44,9 @@ def connection_options(default: object = None) -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--auth-flow",
-        choices=["srp", "password"],
-        help="USER_SRP_AUTH (default) or USER_PASSWORD_AUTH (COGTUI_AUTH_FLOW)",
+        choices=["srp", "password", "choice"],
+        help="USER_SRP_AUTH (default), USER_PASSWORD_AUTH, or choice: USER_AUTH, where the "
+        "pool offers a passkey, a code by email or text, or the password (COGTUI_AUTH_FLOW)",
     )
     group.add_argument(
         "--no-keyring",
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--resend", action="store_true", help="send a new code, then ask for it")
     cli_security.add_parsers(command)
     cli_devices.add_parser(command)
+    cli_passkeys.add_parser(command)
     demo = command(
         "demo",
         "try cogtui on an embedded emulator with a seeded user "
@@ -196,7 +198,11 @@ def sign_in(args: argparse.Namespace, session: Session) -> None:
     """Sign in with --username (or a prompt) and the password, answering any challenge."""
     username = args.username or ask("Username")
     # --password-stdin: the first line of standard input; typed at a terminal, hidden.
-    sign_in_as(session, username, ask("Password", secret=True), args.remember_device)
+    if session.settings.auth_flow == "choice":  # none: a code or a passkey instead
+        password = ask("Password (empty: a code or a passkey)", secret=True, optional=True)
+    else:
+        password = ask("Password", secret=True)
+    sign_in_as(session, username, password, args.remember_device)
 
 
 def logout(args: argparse.Namespace, session: Session) -> int:
@@ -344,11 +350,13 @@ COMMANDS = {
     "verify": verify,
     **cli_security.COMMANDS,
     **cli_devices.COMMANDS,
+    **cli_passkeys.COMMANDS,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = cli_passkeys.id_first(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(words)
     try:
         if args.command == "demo":
             from cogtui.demo import run_demo

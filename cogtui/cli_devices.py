@@ -71,14 +71,6 @@ def devices(args: argparse.Namespace, session: Session) -> int:
 
 
 def as_json(device: Device, this: bool) -> dict[str, object]:
-    def iso(seconds: float | None) -> str | None:
-        if seconds is None:
-            return None
-        try:
-            return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
-        except (OverflowError, OSError, ValueError):
-            return None
-
     return {
         "key": device.key,
         "name": device.name,
@@ -88,6 +80,16 @@ def as_json(device: Device, this: bool) -> dict[str, object]:
         "last_ip": device.last_ip or None,
         "created": iso(device.created),
     }
+
+
+def iso(seconds: float | None) -> str | None:
+    """A time the server gave, in UTC ISO 8601 (None: it gave none, or nonsense)."""
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def remembered(device: Device) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cogtui import errors
-from cogtui.records import CodeDelivery, Device, User
+from cogtui.records import CodeDelivery, Device, Passkey, User
 from cogtui.replies import (
     NOT_UNDERSTOOD,
     auth_reply,
@@ -30,7 +30,15 @@ from cogtui.replies import (
 )
 from cogtui.transport import botocore_client, is_loopback, opener
 
-__all__ = ["CodeDelivery", "CognitoClient", "Device", "EmulatorAdmin", "User", "is_totp_secret"]
+__all__ = [
+    "CodeDelivery",
+    "CognitoClient",
+    "Device",
+    "EmulatorAdmin",
+    "Passkey",
+    "User",
+    "is_totp_secret",
+]
 
 # What botocore's standard retry mode retries: throttling, 5xx and transport failures.
 RETRY_STATUSES = {500, 502, 503, 504}
@@ -209,6 +217,36 @@ class CognitoClient:
 
     def forget_device(self, access_token: str, key: str) -> None:
         self._send("ForgetDevice", {"AccessToken": access_token, "DeviceKey": key})
+
+    # -- passkeys -------------------------------------------------------------------------
+    def start_passkey_registration(self, access_token: str) -> dict[str, Any]:
+        """The WebAuthn creation options (JSON) for the user's authenticator."""
+        reply = self._send("StartWebAuthnRegistration", {"AccessToken": access_token})
+        options = reply.get("CredentialCreationOptions")
+        if not isinstance(options, dict) or not isinstance(options.get("challenge"), str):
+            raise not_understood(self.where)
+        return options
+
+    def complete_passkey_registration(self, access_token: str, credential: Any) -> None:
+        request = {"AccessToken": access_token, "Credential": credential}
+        self._send("CompleteWebAuthnRegistration", request)
+
+    def list_passkeys(
+        self, access_token: str, page: str | None = None
+    ) -> tuple[list[Passkey], str | None]:
+        """One page of the user's passkeys (at most 20), and the token of the next page."""
+        request: dict[str, Any] = {"AccessToken": access_token, "MaxResults": 20}
+        if page:
+            request["NextToken"] = page
+        reply = self._send("ListWebAuthnCredentials", request)
+        items, following = reply.get("Credentials") or [], reply.get("NextToken")
+        if not isinstance(items, list) or not isinstance(following, str | None):
+            raise not_understood(self.where)
+        return [Passkey.from_reply(item, self.where) for item in items], following or None
+
+    def delete_passkey(self, access_token: str, credential_id: str) -> None:
+        request = {"AccessToken": access_token, "CredentialId": credential_id}
+        self._send("DeleteWebAuthnCredential", request)
 
     def delete_user(self, access_token: str) -> None:
         self._send("DeleteUser", {"AccessToken": access_token})

@@ -172,8 +172,8 @@ def resolve(
     if not region:
         raise missing("region")
     auth_flow = str(extra.pop("auth_flow", None) or profile.get("auth_flow") or "srp")
-    if auth_flow not in ("srp", "password"):
-        raise ConfigError(f"The auth flow {auth_flow!r} is unknown: use srp or password.")
+    if auth_flow not in ("srp", "password", "choice"):
+        raise ConfigError(f"The auth flow {auth_flow!r} is unknown: use srp, password or choice.")
     connect_timeout, read_timeout = (
         _seconds(environ, variable, default)
         for variable, default in (("COGTUI_CONNECT_TIMEOUT", 5.0), ("COGTUI_READ_TIMEOUT", 20.0))

@@ -35,6 +35,11 @@ class Authenticator(Protocol):
     ) -> dict[str, Any]: ...
 
 
+def default_authenticator() -> Authenticator:
+    """The authenticator cogtui uses: the security key. (The tests put theirs here.)"""
+    return SecurityKey()
+
+
 def origin_for(rp_id: str) -> str:
     """The origin Cognito expects for its relying party: https://RP_ID."""
     return f"https://{rp_id}"

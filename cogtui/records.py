@@ -102,6 +102,40 @@ class Device:
         )
 
 
+@dataclass(frozen=True)
+class Passkey:
+    """One of the user's passkeys, as ListWebAuthnCredentials describes it."""
+
+    id: str
+    name: str = ""
+    relying_party: str = ""
+    attachment: str = ""  # platform or cross-platform
+    transports: tuple[str, ...] = ()
+    created: float | None = None
+
+    @classmethod
+    def from_reply(cls, item: object, where: str) -> Passkey:
+        if not isinstance(item, dict) or not isinstance(item.get("CredentialId"), str):
+            raise not_understood(where)
+        texts = {
+            name: item.get(name) or ""
+            for name in ("FriendlyCredentialName", "RelyingPartyId", "AuthenticatorAttachment")
+        }
+        transports = item.get("AuthenticatorTransports") or []
+        if not all(isinstance(value, str) for value in texts.values()):
+            raise not_understood(where)
+        if not isinstance(transports, list) or not all(isinstance(t, str) for t in transports):
+            raise not_understood(where)
+        return cls(
+            id=item["CredentialId"],
+            name=texts["FriendlyCredentialName"],
+            relying_party=texts["RelyingPartyId"],
+            attachment=texts["AuthenticatorAttachment"],
+            transports=tuple(transports),
+            created=_date(item, "CreatedAt", where),
+        )
+
+
 def _date(item: Mapping[str, Any], name: str, where: str) -> float | None:
     value = item.get(name)
     if value is None:

@@ -252,6 +252,34 @@ SENTENCES: dict[str, tuple[type[errors.CognitoError], str]] = {
         "This user has no MFA method that the pool allows.",
     ),
     "ForbiddenException": (errors.CognitoError, "A web ACL of this user pool blocked the request."),
+    "WebAuthnNotEnabledException": (
+        errors.CognitoError,
+        "This user pool does not allow passkeys (its sign-in choices leave them out).",
+    ),
+    "WebAuthnChallengeNotFoundException": (
+        errors.CognitoError,
+        "Cognito no longer has that passkey request; start adding the passkey again.",
+    ),
+    "WebAuthnRelyingPartyMismatchException": (
+        errors.CognitoError,
+        "The passkey was made for another site than this user pool's.",
+    ),
+    "WebAuthnOriginNotAllowedException": (
+        errors.CognitoError,
+        "Cognito refused the passkey's origin; the pool's domain may not allow it.",
+    ),
+    "WebAuthnClientMismatchException": (
+        errors.CognitoError,
+        "The passkey request belongs to another app client.",
+    ),
+    "WebAuthnCredentialNotSupportedException": (
+        errors.CognitoError,
+        "Cognito does not accept this kind of passkey.",
+    ),
+    "WebAuthnConfigurationMissingException": (
+        errors.CognitoError,
+        "This user pool has no passkey settings (a relying party) yet.",
+    ),
 }
 # These carry a server message worth showing (after scrubbing).
 WITH_SERVER_MESSAGE = {
@@ -288,6 +316,8 @@ def map_client_error(
         return errors.WrongCredentials("Incorrect username or password.", code)
     if code == "ResourceNotFoundException" and "device" in message.lower():
         return errors.DeviceUnknown("Cognito does not know that device (any more).", code)
+    if code == "ResourceNotFoundException" and "credential" in message.lower():
+        return errors.CognitoError("Cognito does not know that passkey (any more).", code)
     if code in SENTENCES:
         kind, sentence = SENTENCES[code]
         return kind(sentence, code, _attribute_named(message, attributes) if attributes else None)

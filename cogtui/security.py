@@ -13,7 +13,7 @@ from cogtui import errors
 from cogtui.session import Session, secret_hash
 
 if TYPE_CHECKING:
-    from cogtui.cognito import CodeDelivery, CognitoClient, Device
+    from cogtui.cognito import CodeDelivery, CognitoClient, Device, Passkey
 
 METHODS = ("sms", "totp", "email")
 METHOD_NAMES = {"sms": "text message (SMS)", "totp": "authenticator app", "email": "email"}
@@ -121,6 +121,45 @@ class Security:
             raise errors.UsageError("This machine is not one of your devices: nothing to forget.")
         self.forget_device(key)
         return key
+
+    # -- passkeys ------------------------------------------------------------------------
+    def passkeys(self) -> list[Passkey]:
+        """Every passkey of the user, page by page (ListWebAuthnCredentials gives 20)."""
+        found: list[Passkey] = []
+        page: str | None = None
+        seen: set[str] = set()
+        while True:
+            items, page = self.session.call(partial(self.cognito.list_passkeys, page=page))
+            found.extend(items)
+            if page is None:
+                return list({passkey.id: passkey for passkey in found}.values())
+            if page in seen or len(seen) >= MAX_PAGES:
+                from cogtui.replies import not_understood
+
+                raise not_understood(self.cognito.where)
+            seen.add(page)
+
+    def add_passkey(self) -> None:
+        """StartWebAuthnRegistration, the security key makes the credential (a touch),
+        CompleteWebAuthnRegistration. `session.stop_waiting()` gives up on the touch."""
+        from cogtui import passkeys
+
+        options = self.session.call(self.cognito.start_passkey_registration)
+        rp = options.get("rp")
+        rp_id = rp.get("id") if isinstance(rp, dict) else None
+        if not isinstance(rp_id, str) or not rp_id:
+            from cogtui.replies import not_understood
+
+            raise not_understood(self.cognito.where)
+        credential = passkeys.default_authenticator().register(
+            options, passkeys.origin_for(rp_id), self.session.key_wait()
+        )
+        self.session.call(
+            lambda token: self.cognito.complete_passkey_registration(token, credential)
+        )
+
+    def delete_passkey(self, credential_id: str) -> None:
+        self.session.call(lambda token: self.cognito.delete_passkey(token, credential_id))
 
     # -- the account ----------------------------------------------------------------------
     def delete_account(self, typed_username: str) -> None:

@@ -70,6 +70,7 @@ class Session(SignIn):
         self._refreshing = threading.Lock()  # one refresh at a time
         self._generation = 0  # bumped by every sign-out
         self._device: DeviceMaterial | None = None  # this machine's device, in this sign-in
+        self._waiting = threading.Event()
 
     @property
     def cognito(self) -> CognitoClient:

@@ -30,6 +30,7 @@ class SignIn:
     login_name: str | None
     _client_secret: str | None
     _device: DeviceMaterial | None
+    _waiting: threading.Event  # set: stop waiting for the security key
     _lock: threading.RLock
 
     if TYPE_CHECKING:  # Session's own
@@ -80,7 +81,10 @@ class SignIn:
         return replace(outcome, notice=" ".join(filter(None, (note, outcome.notice))))
 
     def _sign_in(self, username: str, password: str, flow: str | None) -> Outcome:
-        if (flow or self.settings.auth_flow) == "password":
+        flow = flow or self.settings.auth_flow
+        if flow == "choice":
+            return self._sign_in_choice(username, password)
+        if flow == "password":
             parameters = self._with_device({"USERNAME": username, "PASSWORD": password})
             parameters = self._with_secret(username, parameters)
             return self._outcome(
@@ -93,11 +97,11 @@ class SignIn:
             parameters["DEVICE_KEY"] = self._device.key
         return parameters
 
-    def _sign_in_srp(self, username: str, password: str) -> Outcome:
+    def _srp(self, username: str, password: str) -> Any:
         # pycognito does the SRP math; cogtui makes the calls, so challenges stay in one place.
         from pycognito.aws_srp import AWSSRP
 
-        srp = AWSSRP(
+        return AWSSRP(
             username=username,
             password=password,
             pool_id=self.settings.user_pool_id,
@@ -105,10 +109,29 @@ class SignIn:
             client=object(),  # never used: pycognito would otherwise make a boto3 client
             client_secret=self.client_secret(),
         )
+
+    def _sign_in_srp(self, username: str, password: str) -> Outcome:
+        srp = self._srp(username, password)
         reply = self.cognito.initiate_auth(
             "USER_SRP_AUTH", self._with_device(srp.get_auth_params())
         )
-        if reply.get("ChallengeName") == "PASSWORD_VERIFIER":
+        return self._after_srp(srp, reply, username)
+
+    def _sign_in_choice(self, username: str, password: str) -> Outcome:
+        """USER_AUTH: with a password, SRP is asked for straight away (the password never
+        leaves); without one, Cognito answers SELECT_CHALLENGE with what this user may use."""
+        parameters = {"USERNAME": username}
+        srp = None
+        if password:
+            srp = self._srp(username, password)
+            parameters["PREFERRED_CHALLENGE"] = "PASSWORD_SRP"
+            parameters["SRP_A"] = srp.get_auth_params()["SRP_A"]
+        parameters = self._with_secret(username, self._with_device(parameters))
+        return self._after_srp(srp, self.cognito.initiate_auth("USER_AUTH", parameters), username)
+
+    def _after_srp(self, srp: Any, reply: Mapping[str, Any], username: str) -> Outcome:
+        """PASSWORD_VERIFIER answered with the SRP proof, when that is what came."""
+        if srp is not None and reply.get("ChallengeName") == "PASSWORD_VERIFIER":
             try:
                 answer = srp.process_challenge(reply["ChallengeParameters"], {"USERNAME": username})
             except (KeyError, ValueError, TypeError):  # SRP_B, SALT or SECRET_BLOCK is bad
@@ -120,13 +143,54 @@ class SignIn:
             )
         return self._outcome(reply, username)
 
+    def stop_waiting(self) -> None:
+        """Stop waiting for the security key (Escape while it waits for a touch)."""
+        self._waiting.set()
+
+    def key_wait(self) -> threading.Event:
+        """A fresh event for one use of the security key; `stop_waiting` sets it."""
+        self._waiting = threading.Event()
+        return self._waiting
+
+    def _passkey_answer(self, challenge: Challenge) -> str:
+        """WEB_AUTHN: the authenticator's assertion for Cognito's request options."""
+        import json
+
+        from cogtui import passkeys
+        from cogtui.replies import not_understood
+
+        try:
+            options = json.loads(challenge.parameters["CREDENTIAL_REQUEST_OPTIONS"])
+            rp_id = options["rpId"]
+        except (KeyError, ValueError, TypeError):
+            raise not_understood(self.cognito.where) from None
+        if not isinstance(rp_id, str) or not rp_id:
+            raise not_understood(self.cognito.where)
+        credential = passkeys.default_authenticator().authenticate(
+            options, passkeys.origin_for(rp_id), self.key_wait()
+        )
+        return json.dumps(credential)
+
     def respond(
         self, challenge: Challenge, answer: str, attributes: Mapping[str, str] | None = None
     ) -> Outcome:
-        """Answer a challenge: a code, a new password (and attributes), or an MFA choice."""
+        """Answer a challenge: a code, a new password (and attributes), an MFA choice, a
+        way to sign in (SELECT_CHALLENGE; `attributes` holds the PASSWORD it needs), or
+        a passkey (WEB_AUTHN: the authenticator is asked, `answer` is unused)."""
         responses = {"USERNAME": challenge.username}
         session = challenge.session
-        if challenge.name in CODE_CHALLENGES:
+        srp = None
+        if challenge.name == "SELECT_CHALLENGE":
+            responses["ANSWER"] = answer
+            password = (attributes or {}).get("PASSWORD", "")
+            if answer == "PASSWORD":
+                responses["PASSWORD"] = password
+            elif answer == "PASSWORD_SRP":
+                srp = self._srp(challenge.username, password)
+                responses["SRP_A"] = srp.get_auth_params()["SRP_A"]
+        elif challenge.name == "WEB_AUTHN":
+            responses["CREDENTIAL"] = self._passkey_answer(challenge)
+        elif challenge.name in CODE_CHALLENGES:
             responses[CODE_CHALLENGES[challenge.name]] = answer.strip()
         elif challenge.name == "NEW_PASSWORD_REQUIRED":
             responses["NEW_PASSWORD"] = answer
@@ -145,7 +209,7 @@ class SignIn:
                 "Cognito no longer knows this device (it was forgotten); sign in again.",
                 "ResourceNotFoundException",
             ) from None
-        return self._outcome(reply, challenge.username)
+        return self._after_srp(srp, reply, challenge.username)
 
     def _outcome(self, reply: Mapping[str, Any], username: str) -> Outcome:
         result = reply.get("AuthenticationResult")
@@ -158,11 +222,17 @@ class SignIn:
             return signed_in
         name = str(reply.get("ChallengeName", ""))
         parameters = dict(reply.get("ChallengeParameters") or {})
+        available = reply.get("AvailableChallenges") or []
+        if not isinstance(available, list) or not all(isinstance(a, str) for a in available):
+            from cogtui.replies import not_understood
+
+            raise not_understood(self.cognito.where)
         challenge = Challenge(
             name=name,
             session=reply.get("Session"),
             username=parameters.get("USERNAME") or parameters.get("USER_ID_FOR_SRP") or username,
             parameters=parameters,
+            available=tuple(available),
         )
         if name == "DEVICE_SRP_AUTH":
             return self._prove_device(challenge)
@@ -172,6 +242,11 @@ class SignIn:
             )
         if name == "MFA_SETUP":
             return self._start_totp_setup(challenge)
+        if name == "SELECT_CHALLENGE" and not challenge.choices:
+            offered = ", ".join(challenge.available) or "nothing"
+            raise errors.Unsupported(
+                f"Cognito offers no way to sign in that cogtui can do (it offers {offered})."
+            )
         return challenge
 
     # -- this machine as a device -----------------------------------------------------------

@@ -17,8 +17,9 @@ class Cancelled(CogtuiError):
     """Ctrl-D at a prompt."""
 
 
-def ask(prompt: str, secret: bool = False) -> str:
-    """A line from the terminal (hidden for secrets), or from standard input when piped."""
+def ask(prompt: str, secret: bool = False, optional: bool = False) -> str:
+    """A line from the terminal (hidden for secrets), or from standard input when piped;
+    an empty one only when `optional`."""
     if sys.stdin.isatty():
         try:
             answer = getpass.getpass(prompt + ": ") if secret else input(prompt + ": ")
@@ -30,7 +31,7 @@ def ask(prompt: str, secret: bool = False) -> str:
         if not line:
             raise UsageError(f"{prompt} is needed, but standard input has ended.")
         answer = line.rstrip("\r\n")
-    if not answer.strip():
+    if not answer.strip() and not optional:
         raise UsageError(f"{prompt} cannot be empty.")
     return answer
 
@@ -67,7 +68,7 @@ def sign_in_as(
     while isinstance(outcome, Challenge):
         if outcome.notice:
             say(outcome.notice)
-        answer, attributes = answer_challenge(outcome)
+        answer, attributes = answer_challenge(outcome, password)
         outcome = session.respond(outcome, answer, attributes)
     assert isinstance(outcome, SignedIn)
     if outcome.notice:
@@ -105,21 +106,34 @@ def ask_yes_no(question: str) -> bool:
     return answer in ("y", "yes")
 
 
-def answer_challenge(challenge: Challenge) -> tuple[str, dict[str, str]]:
+def answer_challenge(challenge: Challenge, password: str = "") -> tuple[str, dict[str, str]]:
     """Ask the user what this challenge needs; returns (answer, attributes)."""
     say(challenge.prompt)
+    if challenge.name == "SELECT_CHALLENGE":
+        from cogtui.challenge import CHOICE_LABELS
+
+        choice = pick(challenge.choices, [CHOICE_LABELS[name] for name in challenge.choices])
+        if choice in ("PASSWORD", "PASSWORD_SRP"):
+            return choice, {"PASSWORD": password or ask("Password", secret=True)}
+        return choice, {}
+    if challenge.name == "WEB_AUTHN":
+        return "", {}  # the session asks the security key
     if challenge.name == "NEW_PASSWORD_REQUIRED":
         password = ask("New password", secret=True)
         attributes = {name: ask(name) for name in challenge.required_attributes}
         return password, attributes
     if challenge.name == "SELECT_MFA_TYPE":
-        options = challenge.mfa_options
-        for number, option in enumerate(options, 1):
-            say(f"  {number}. {option}")
-        choice = ask(f"Choice (1-{len(options)})")
-        if not choice.isdigit() or not 1 <= int(choice) <= len(options):
-            raise UsageError(f"Choose a number from 1 to {len(options)}.")
-        return options[int(choice) - 1], {}
+        return pick(challenge.mfa_options, challenge.mfa_options), {}
     if challenge.name == "MFA_SETUP":
         say(f"  secret: {challenge.secret_code}")  # the user must see it to set up the app
     return ask("Code", secret=True), {}
+
+
+def pick(options: list[str], labels: list[str]) -> str:
+    """One of `options`, chosen by its number in a list of `labels`."""
+    for number, label in enumerate(labels, 1):
+        say(f"  {number}. {label}")
+    choice = ask(f"Choice (1-{len(options)})")
+    if not choice.isdigit() or not 1 <= int(choice) <= len(options):
+        raise UsageError(f"Choose a number from 1 to {len(options)}.")
+    return options[int(choice) - 1]
