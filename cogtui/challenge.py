@@ -112,7 +112,7 @@ class Challenge:
         return {
             "SMS_MFA": f"Enter the code from the text message{where}.",
             "SMS_OTP": f"Enter the code from the text message{where}.",
-            "SELECT_CHALLENGE": "Choose how to sign in.",
+            "SELECT_CHALLENGE": "Cognito offers these ways to sign in as this user.",
             "WEB_AUTHN": "Touch your security key to sign in with its passkey.",
             "EMAIL_OTP": f"Enter the code from the email{where}.",
             "SOFTWARE_TOKEN_MFA": "Enter the code from your authenticator app.",

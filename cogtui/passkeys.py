@@ -85,11 +85,16 @@ class SecurityKey:
     def _run(self, use: Any, origin: str) -> dict[str, Any]:
         import json
 
-        from fido2.client import ClientError
+        from fido2.client import ClientError, PinRequiredError
 
         client = self._client(origin)
         try:
             response = use(client)
+        except PinRequiredError:
+            raise CogtuiError(
+                "This security key asks for its PIN, which cogtui cannot ask for yet; "
+                "use a key without a PIN."
+            ) from None
         except ClientError as error:
             if error.code == ClientError.ERR.TIMEOUT:
                 raise AuthenticatorCancelled("Stopped waiting for the security key.") from None

@@ -13,24 +13,21 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cogtui.cognito import Device
 from cogtui.display import shown
 from cogtui.errors import CogtuiError, NotSignedIn, SessionExpired
 from cogtui.screens.background import run_blocking
-from cogtui.screens.confirm import ConfirmModal
 from cogtui.screens.security_forms import ChangePasswordModal, DeleteAccountModal, TotpSetupForm
+from cogtui.screens.security_lists import DeviceSection, ListSection, PasskeySection
 from cogtui.screens.sign_out import SignOutModal
 from cogtui.security import METHOD_NAMES, METHODS, Mfa, Security
 from cogtui.session import Session
-from cogtui.widgets.device_table import DeviceTable
 
 ABOUT = (
-    "Tab moves between the tables · space turns the method on or off, or remembers the "
-    "device (or stops) · f makes a method preferred · x forgets a device · p changes your "
-    "password · t sets up an authenticator app · g signs out, here or everywhere · "
-    "D deletes the account · Escape goes back to the profile"
+    "Tab: the next table · space: a method on or off, a device remembered or not · "
+    "f: preferred · x: forget or delete · k: add a passkey · p: password · "
+    "t: authenticator app · g: sign out · D: delete the account · ?: every key"
 )
-MFA_ONLY, DEVICES_ONLY = {"prefer"}, {"forget"}
+MFA_ONLY, LISTS_ONLY = {"prefer"}, {"remove"}
 
 
 class SecurityScreen(Screen[None]):
@@ -44,8 +41,9 @@ class SecurityScreen(Screen[None]):
         Binding("p", "password", "Password"),
         Binding("t", "totp", "Authenticator"),
         Binding("space", "switch", "On/off"),
-        Binding("f", "prefer", "Prefer"),
-        Binding("x,delete", "forget", "Forget device", key_display="x"),
+        Binding("f", "prefer", "Prefer", show=False),  # the footer is full at 80 columns
+        Binding("x,delete", "remove", "Forget/delete", key_display="x"),
+        Binding("k", "add_passkey", "Passkey"),
         Binding("g", "sign_out_everywhere", "Sign out everywhere", show=False),
         Binding("D", "delete", "Delete account", show=False),
         Binding("r", "reload", "Reload", show=False),
@@ -57,20 +55,21 @@ class SecurityScreen(Screen[None]):
         self.security = Security(session)
         self.mfa = Mfa((), None)
         self.busy = False
-        self.reading_devices = False
-        self.read_again = False  # a change landed while the list was being read
         self.ended = False  # SignedOut is said once, however many calls find it out
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("Multi-factor authentication", classes="help-section")
         yield DataTable(id="mfa", cursor_type="row", zebra_stripes=False)
-        yield Static("Devices", classes="help-section")
-        yield Static("", id="devices-note", classes="muted", markup=False)
-        yield DeviceTable(id="devices")
+        yield DeviceSection(self.security, self.work, self.end)
+        yield PasskeySection(self.security, self.work, self.end)
         yield Static("", id="security-status", markup=False)
         yield Static(ABOUT, id="security-about", classes="muted", markup=False)
         yield Footer(compact=True)
+
+    def on_resize(self) -> None:
+        # At 80x24 the lists need the rows more than the line of keys (Help has them all).
+        self.query_one("#security-about").display = self.size.height >= 32
 
     def on_mount(self) -> None:
         self.sub_title = shown(f"Security · {self.session.display_name}")
@@ -102,131 +101,51 @@ class SecurityScreen(Screen[None]):
         return self.query_one("#mfa", DataTable)
 
     @property
-    def device_table(self) -> DeviceTable:
-        return self.query_one(DeviceTable)
+    def sections(self) -> list[ListSection]:
+        return list(self.query(ListSection))
 
     @property
     def method(self) -> str:
         return METHODS[max(self.mfa_table.cursor_row, 0)]
 
     @property
-    def on_devices(self) -> bool:
-        return self.focused is self.device_table
+    def section(self) -> ListSection | None:
+        """The list that has the focus, if one has (else the MFA table has)."""
+        return next((section for section in self.sections if section.focused_here), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """f is for a method, x for a device: each shows when its table has the focus."""
+        """f is for a method, x for a device or a passkey: each shows where it applies."""
         if action in MFA_ONLY:
-            return not self.on_devices
-        if action in DEVICES_ONLY:
-            return self.on_devices
+            return self.section is None
+        if action in LISTS_ONLY:
+            return self.section is not None
         return True
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
 
-    # -- the device table ------------------------------------------------------------------
-    def read_devices(self) -> None:
-        if self.reading_devices:
-            self.read_again = True
-            return
-        self.reading_devices = True
-        self.device_note("Reading your devices…")
-
-        def read() -> tuple[list[Device], str | None]:
-            return self.security.devices(), self.security.this_device()
-
-        def done(found: tuple[list[Device], str | None]) -> None:
-            self.reading_devices = False
-            if self.read_again:  # what was read may predate a change: read once more
-                self.read_again = False
-                self.read_devices()
-                return
-            devices, this = found
-            self.device_table.show(devices, this)
-            self.device_table.display = bool(devices)
-            if not devices:
-                self.device_note(
-                    "No devices: in a pool that tracks devices, signing in adds this one."
-                )
-            else:
-                count = f"{len(devices)} device{'s' if len(devices) != 1 else ''}"
-                here = "" if this else " · this machine is not one of them"
-                self.device_note(f"{count}{here}")
-
-        def failed(error: CogtuiError) -> None:
-            self.reading_devices = self.read_again = False
-            if isinstance(error, SessionExpired | NotSignedIn):
-                self.end()
-                return
-            self.device_table.display = False
-            self.device_note(error.message)
-
-        run_blocking(self, "Reading your devices", read, done, failed, group="devices")
-
     def end(self) -> None:
-        """The session is gone: say so once (the MFA and device reads may both find out)."""
+        """The session is gone: say so once (the MFA and list reads may all find out)."""
         if not self.ended:
             self.ended = True
             self.post_message(self.SignedOut())
 
-    def device_note(self, text: str) -> None:
-        self.query_one("#devices-note", Static).update(shown(text))
+    def action_remove(self) -> None:
+        if self.section is not None:
+            self.section.discard()
 
-    def device_named(self, device: Device) -> str:
-        """What the messages call a device: a server's name, made safe to show."""
-        if device.key == self.device_table.this:
-            return "this device"
-        return shown(device.name or device.key)
-
-    def switch_device(self) -> None:
-        device = self.device_table.device
-        if device is None:
-            return
-        remember = not device.remembered
-        name = self.device_named(device)
-        self.work(
-            f"{'Remembering' if remember else 'No longer remembering'} {name}",
-            lambda: self.security.set_remembered(device.key, remember),
-            lambda _: self.devices_changed(
-                f"Remembered {name}." if remember else f"No longer remembering {name}."
-            ),
-        )
-
-    def action_forget(self) -> None:
-        device = self.device_table.device
-        if device is None or not self.on_devices:
-            return
-        name = self.device_named(device)
-        detail = (
-            "This machine: the next sign-in here asks for an MFA code again, and Cognito "
-            "may end this session when it next needs renewing."
-            if device.key == self.device_table.this
-            else "Signing in on it asks for an MFA code again, and its sessions end."
-        )
-
-        def answered(forget: bool | None) -> None:
-            if forget:
-                self.work(
-                    f"Forgetting {name}",
-                    lambda: self.security.forget_device(device.key),
-                    lambda _: self.devices_changed(f"Forgot {name}."),
-                )
-
-        self.app.push_screen(
-            ConfirmModal(f"Forget {name}?", detail, confirm="Forget", cancel="Keep"), answered
-        )
-
-    def devices_changed(self, said: str) -> None:
-        self.notify(said)
-        self.status("")
-        self.read_devices()
+    def action_add_passkey(self) -> None:
+        self.query_one(PasskeySection).add()
 
     def status(self, text: str) -> None:
         self.query_one("#security-status", Static).update(shown(text))
 
-    def work(self, what: str, call: Any, done: Any, reread: bool = True) -> None:
-        """One call at a time, said on the status line; a failure is a toast, then (unless
-        it was the reading itself) what the server holds is read again."""
+    def work(
+        self, what: str, call: Any, done: Any, reread: bool = True, on_failure: Any = None
+    ) -> None:
+        """One call at a time, said on the status line; a failure is a toast (after
+        `on_failure`), then (unless it was the reading itself) what the server holds is
+        read again."""
         if self.busy:
             self.notify("Wait for the request in flight to finish.")
             return
@@ -240,6 +159,8 @@ class SecurityScreen(Screen[None]):
         def failed(error: CogtuiError) -> None:
             self.busy = False
             self.status("")
+            if on_failure is not None:
+                on_failure(error)
             if isinstance(error, SessionExpired | NotSignedIn):
                 self.end()
                 return
@@ -254,11 +175,13 @@ class SecurityScreen(Screen[None]):
     # -- keys -----------------------------------------------------------------------------
     def action_reload(self) -> None:
         self.work("Reading your MFA settings", self.security.mfa, self.show_mfa, reread=False)
-        self.read_devices()
+        for section in self.sections:
+            section.read()
 
     def action_switch(self) -> None:
-        if self.on_devices:
-            self.switch_device()
+        if self.section is not None:
+            if isinstance(self.section, DeviceSection):
+                self.section.switch()
             return
         method = self.method
         on = method not in self.mfa.enabled
@@ -272,7 +195,7 @@ class SecurityScreen(Screen[None]):
         )
 
     def action_prefer(self) -> None:
-        if self.on_devices:
+        if self.section is not None:
             return
         method = self.method
         self.work(

@@ -23,6 +23,7 @@ from cogtui.screens.challenges import (
     TotpSetupModal,
 )
 from cogtui.screens.confirm import ConfirmModal
+from cogtui.screens.passwordless import PasswordModal, SignInChoiceModal, TouchKeyModal
 from cogtui.session import Challenge, Outcome, Session, SignedIn
 from cogtui.widgets.field import Field, fit_height
 
@@ -55,6 +56,7 @@ class SignInScreen(Screen[str | None]):
         self.keeps_edits = keeps_edits
         self.busy = False
         self.signed_in_as: str | None = None  # signed in; the device question is open
+        self.typed_password = ""  # for a password chosen after SELECT_CHALLENGE
 
     def compose(self) -> ComposeResult:
         settings = self.session.settings
@@ -89,7 +91,8 @@ class SignInScreen(Screen[str | None]):
                 placeholder="username or email",
                 id="username",
             )
-            yield Label("Password")
+            choice = self.session.settings.auth_flow == "choice"
+            yield Label("Password (empty: a code or a passkey)" if choice else "Password")
             yield Field(
                 placeholder="password",
                 password=True,
@@ -153,7 +156,7 @@ class SignInScreen(Screen[str | None]):
             self.show_problem("Type your username.")
             self.field("username").focus()
             return
-        if not password:
+        if not password and self.session.settings.auth_flow != "choice":
             self.show_problem("Type your password.")
             self.field("password").focus()
             return
@@ -179,6 +182,7 @@ class SignInScreen(Screen[str | None]):
 
     def start_sign_in(self, username: str, password: str, secret: str | None = None) -> None:
         self.set_busy("Signing in…")
+        self.typed_password = password
 
         def sign_in() -> Outcome:
             if secret:
@@ -207,6 +211,7 @@ class SignInScreen(Screen[str | None]):
     def refused(self, error: CogtuiError) -> None:
         """One sentence on the screen; the username stays, the password is cleared."""
         self.set_busy(None)
+        self.typed_password = ""
         self.show_problem(str(error))
         password = self.field("password")
         password.value = ""
@@ -216,6 +221,7 @@ class SignInScreen(Screen[str | None]):
         self.set_busy(None)
         if isinstance(outcome, SignedIn):
             self.field("password").value = ""
+            self.typed_password = ""
             if outcome.notice:
                 self.app.notify(outcome.notice, severity="warning", timeout=10)
             if outcome.ask_remember:
@@ -224,8 +230,13 @@ class SignInScreen(Screen[str | None]):
                 self.dismiss(outcome.username)
             return
         challenge = outcome
+        if challenge.name == "WEB_AUTHN":
+            self.use_passkey(challenge, problem)
+            return
         modal: Any
-        if challenge.name == "NEW_PASSWORD_REQUIRED":
+        if challenge.name == "SELECT_CHALLENGE":
+            modal = SignInChoiceModal(challenge, problem)
+        elif challenge.name == "NEW_PASSWORD_REQUIRED":
             modal = NewPasswordModal(challenge, problem)
         elif challenge.name == "SELECT_MFA_TYPE":
             modal = MfaChoiceModal(challenge, problem)
@@ -237,11 +248,62 @@ class SignInScreen(Screen[str | None]):
         def answered(answer: tuple[str, dict[str, str]] | None) -> None:
             if answer is None:
                 self.refused(CogtuiError("Sign-in cancelled."))
+            elif challenge.name == "SELECT_CHALLENGE" and answer[0].startswith("PASSWORD"):
+                self.with_password(challenge, answer[0])
             else:
                 self.set_busy("Checking your answer…")
                 self.respond(challenge, *answer)
 
         self.app.push_screen(modal, answered)
+
+    def with_password(self, challenge: Challenge, way: str) -> None:
+        """The password chosen as the way to sign in: the one typed, or asked for now."""
+        if self.typed_password:
+            self.set_busy("Checking your password…")
+            self.respond(challenge, way, {"PASSWORD": self.typed_password})
+            return
+
+        def given(answer: tuple[str, dict[str, str]] | None) -> None:
+            if answer is None:
+                self.refused(CogtuiError("Sign-in cancelled."))
+            else:
+                self.set_busy("Checking your password…")
+                self.respond(challenge, way, {"PASSWORD": answer[0]})
+
+        self.app.push_screen(PasswordModal(challenge), given)
+
+    def use_passkey(self, challenge: Challenge, problem: str) -> None:
+        """WEB_AUTHN: the key signs Cognito's challenge; "Touch your security key" shows
+        until it has, and Escape stops waiting."""
+        waiting = TouchKeyModal("Signing in with your passkey.", self.stop_waiting_for_key)
+        self.set_busy("Waiting for your security key…")
+        if problem:
+            self.show_problem(problem)
+
+        def done(outcome: Outcome) -> None:
+            if waiting.is_active:
+                waiting.dismiss(None)
+            self.handle(outcome)
+
+        def failed(error: CogtuiError) -> None:
+            if waiting.is_active:
+                waiting.dismiss(None)
+            self.refused(error)
+
+        self.app.push_screen(waiting)
+        run_blocking(
+            self,
+            "Waiting for the security key",
+            lambda: self.session.respond(challenge, ""),
+            done,
+            failed,
+            group="sign-in",
+        )
+
+    def stop_waiting_for_key(self) -> None:
+        self.session.stop_waiting()
+        cancel(self, "sign-in")
+        self.refused(CogtuiError("Stopped waiting for the security key; nothing was signed in."))
 
     def ask_remember(self, username: str) -> None:
         """The pool lets the user choose: remember this device (no MFA code here next

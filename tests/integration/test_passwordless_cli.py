@@ -73,7 +73,7 @@ def test_an_email_code_signs_in_without_a_password(
     ran = login(story, user, lambda: "", lambda: "3", lambda: standin.codes[-1][2])
 
     assert ran.code == 0, ran.err
-    assert "Choose how to sign in." in ran.err
+    assert "Cognito offers these ways to sign in as this user." in ran.err
     assert "3. a code by email (no password)" in ran.err
     assert "Enter the code from the email sent to a***.com." in ran.err
     assert story("get", "--json").code == 0

@@ -13,7 +13,7 @@ from typing import Any
 import jwt
 
 from cogtui import errors
-from cogtui.cognito import CodeDelivery, Device, User
+from cogtui.cognito import CodeDelivery, Device, Passkey, User
 from cogtui.config import Settings
 from cogtui.replies import map_client_error
 from cogtui.session import Session
@@ -46,6 +46,16 @@ DEVICES = [  # what ListDevices answers: two other machines, then this one
         "2001:db8::1",
     ),
     Device(THIS_DEVICE.key, "ada-laptop", True, 1_764_000_000.0, 1_764_500_000.0, "198.51.100.4"),
+]
+PASSKEYS = [
+    Passkey(
+        "q2Zz0l3v2oH4b9mWm4y0LQ",
+        "YubiKey 5 NFC",
+        "auth.example.com",
+        "cross-platform",
+        ("usb", "nfc"),
+        1_762_000_000.0,
+    ),
 ]
 SIGNING_KEY = "a-throwaway-key-for-fake-test-tokens"  # not a secret: fake tokens only
 TOTP_SECRET = "FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE"  # shown by the TOTP setup screen, on purpose
@@ -226,6 +236,32 @@ class FakeCognito:
     def forget_device(self, access_token: str, key: str) -> None:
         self._answer("ForgetDevice", key)
         self.devices = [d for d in self.devices if d.key != key]
+
+    # -- passkeys (for the snapshots; the flows are tested against the passkey stand-in) ----
+    passkeys: list[Passkey] = PASSKEYS
+
+    def list_passkeys(
+        self, access_token: str, page: str | None = None
+    ) -> tuple[list[Passkey], str | None]:
+        self._answer("ListWebAuthnCredentials", page)
+        self._maybe_refuse("ListWebAuthnCredentials", "")
+        return list(self.passkeys), None
+
+    def start_passkey_registration(self, access_token: str) -> dict[str, Any]:
+        self._answer("StartWebAuthnRegistration", None)
+        return {
+            "challenge": "Y2hhbGxlbmdlLWZvci1zbmFwc2hvdHM",
+            "rp": {"id": "auth.example.com", "name": "Example"},
+            "user": {"id": "YWRh", "name": USERNAME, "displayName": USERNAME},
+            "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
+        }
+
+    def complete_passkey_registration(self, access_token: str, credential: Any) -> None:
+        self._answer("CompleteWebAuthnRegistration", None)
+
+    def delete_passkey(self, access_token: str, credential_id: str) -> None:
+        self._answer("DeleteWebAuthnCredential", credential_id)
+        self.passkeys = [p for p in self.passkeys if p.id != credential_id]
 
     def confirm_device(self, access_token: str, key: str, verifier: Any, name: str) -> bool:
         self._answer("ConfirmDevice", name)

@@ -18,6 +18,7 @@ from cogtui.screens.challenges import ChallengeCodeModal
 from cogtui.screens.confirm import ConfirmModal
 from cogtui.screens.profile import ProfileScreen
 from cogtui.screens.security import SecurityScreen
+from cogtui.screens.security_lists import DeviceSection
 from cogtui.screens.sign_in import SignInScreen
 from cogtui.vault import Vault, system_store
 from cogtui.widgets.device_table import DeviceTable
@@ -136,7 +137,7 @@ async def test_sixty_devices_listed_remembered_forgotten(
         assert [body.get("PaginationToken") for body in standin_bodies(standin, "ListDevices")] == [
             None
         ]
-        note = str(screen.query_one("#devices-note", Static).render())
+        note = str(screen.query_one(DeviceSection).query_one(".list-note", Static).render())
         assert note == "60 devices"
         this = stored_device(pool, user).key
         assert table.devices[-1].key == this

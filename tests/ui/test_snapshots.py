@@ -6,6 +6,7 @@ Update on purpose with `pytest tests/ui --snapshot-update`, then look at the SVG
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -380,6 +381,107 @@ def test_sign_in_remember_this_device(snap_compare: Any, size: tuple[int, int]) 
     cognito = FakeCognito()
     cognito.new_device = True
     check(snap_compare, app_for(cognito, signed_in=False, lasting=True), size, sign_in)
+
+
+# -- passwordless: the sign-in choice, the security key, passkeys --------------------------
+def waiting_key(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A software key that waits for a touch that never comes (set `touch` to end it)."""
+    from tests.soft_authenticator import SoftAuthenticator
+
+    key = SoftAuthenticator()
+    key.touch.clear()
+    monkeypatch.setattr("cogtui.passkeys.default_authenticator", lambda: key)
+    return key
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sign_in_choice(snap_compare: Any, size: tuple[int, int]) -> None:
+    reply = {
+        "ChallengeName": "SELECT_CHALLENGE",
+        "Session": "fake-session",
+        "ChallengeParameters": {"USERNAME": USERNAME},
+        "AvailableChallenges": ["WEB_AUTHN", "EMAIL_OTP", "SMS_OTP", "PASSWORD_SRP"],
+    }
+    check(snap_compare, app_for(FakeCognito(challenges=[reply]), signed_in=False), size, sign_in)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sign_in_touch_your_key(
+    snap_compare: Any, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = waiting_key(monkeypatch)
+    options = {"challenge": "Y2hhbGxlbmdlLWZvci1zbmFwc2hvdHM", "rpId": "auth.example.com"}
+    reply = {
+        "ChallengeName": "WEB_AUTHN",
+        "Session": "fake-session",
+        "ChallengeParameters": {
+            "USERNAME": USERNAME,
+            "CREDENTIAL_REQUEST_OPTIONS": json.dumps(options),
+        },
+    }
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press(*USERNAME, "enter", *PASSWORD, "enter")
+        for _ in range(100):
+            if key.waiting.is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    try:
+        check(snap_compare, app_for(FakeCognito(challenges=[reply]), signed_in=False), size, steps)
+    finally:
+        key.touch.set()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_passkeys_none(snap_compare: Any, size: tuple[int, int]) -> None:
+    cognito = FakeCognito()
+    cognito.passkeys = []
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+
+    check(snap_compare, app_for(cognito), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_passkey_delete_asks_first(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "x")
+        await settle(pilot)
+
+    check(snap_compare, app_for(), size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_passkey_being_added(
+    snap_compare: Any, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = waiting_key(monkeypatch)
+    cognito = FakeCognito()
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("k")
+        for _ in range(100):
+            if key.waiting.is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    try:
+        check(snap_compare, app_for(cognito), size, steps)
+    finally:
+        key.touch.set()
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,0 +1,78 @@
+"""Choice-based sign-in's screens: how to sign in (SELECT_CHALLENGE), the password when it
+is chosen after all, and "Touch your security key" while a passkey is being used."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from cogtui.challenge import CHOICE_LABELS
+from cogtui.display import shown
+from cogtui.screens.challenges import ChallengeModal
+from cogtui.screens.dialog import Dialog
+from cogtui.widgets.field import Field
+
+
+class SignInChoiceModal(ChallengeModal):
+    """SELECT_CHALLENGE: a passkey, a code by email or text message, or the password."""
+
+    TITLE_TEXT = "Choose how to sign in"
+    KEYS = "up/down choose · Enter continues · Escape cancels sign-in"
+
+    def fields(self) -> ComposeResult:
+        yield OptionList(
+            *[Option(Text(shown(CHOICE_LABELS[c])), id=c) for c in self.challenge.choices],
+            id="sign-in-options",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss((event.option.id or "", {}))
+
+
+class PasswordModal(ChallengeModal):
+    """The password, when it was left empty and then chosen as the way to sign in."""
+
+    TITLE_TEXT = "Your password"
+    KEYS = "Enter continues · Escape cancels sign-in"
+
+    def text(self) -> str:
+        return "Type your password to sign in with it."
+
+    def fields(self) -> ComposeResult:
+        yield Field(password=True, secret=True, placeholder="password", on_enter=self.given)
+
+    def given(self, value: str) -> None:
+        if value:
+            self.dismiss((value, {}))
+        else:
+            self.say("Type your password first.")
+
+
+class TouchKeyModal(Dialog[None]):
+    """Shown while the security key waits for a touch; Escape stops waiting."""
+
+    BINDINGS = [Binding("escape", "answer('stop')", "Stop waiting")]
+
+    def __init__(self, doing: str, stop: Callable[[], None]) -> None:
+        super().__init__(
+            "Touch your security key",
+            f"{doing} Its light blinks while it waits: touch it.",
+            buttons=(("stop", "Stop waiting", "default"),),
+            keys="Escape: stop waiting",
+        )
+        self.stop = stop
+
+    def answer(self, button_id: str) -> None:
+        self.stop()
+        self.dismiss(None)
