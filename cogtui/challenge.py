@@ -85,8 +85,9 @@ class Challenge:
 
     @property
     def choices(self) -> list[str]:
-        """SELECT_CHALLENGE: the ways to sign in that cogtui can do, as the server offers them."""
-        return [name for name in self.available if name in CHOICE_LABELS]
+        """SELECT_CHALLENGE: the ways to sign in that cogtui can do, of those offered, in
+        CHOICE_LABELS's order (no password first, the password sent to Cognito last)."""
+        return [name for name in CHOICE_LABELS if name in self.available]
 
     @property
     def required_attributes(self) -> list[str]:

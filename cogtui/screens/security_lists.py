@@ -236,6 +236,6 @@ class PasskeySection(ListSection):
                     lambda _: self.changed(f"Deleted {name}."),
                 )
 
-        detail = "Signing in with it stops working; the key itself keeps a copy you can reset."
+        detail = "Signing in with it stops working (the key holds it until the key is reset)."
         question = ConfirmModal(f"Delete {name}?", detail, confirm="Delete", cancel="Keep")
         self.app.push_screen(question, answered)

@@ -70,11 +70,11 @@ def test_an_email_code_signs_in_without_a_password(
 ) -> None:
     user = new_user(story, standin)
 
-    ran = login(story, user, lambda: "", lambda: "3", lambda: standin.codes[-1][2])
+    ran = login(story, user, lambda: "", lambda: "1", lambda: standin.codes[-1][2])
 
     assert ran.code == 0, ran.err
     assert "Cognito offers these ways to sign in as this user." in ran.err
-    assert "3. a code by email (no password)" in ran.err
+    assert "1. a code by email (no password)" in ran.err
     assert "Enter the code from the email sent to a***.com." in ran.err
     assert story("get", "--json").code == 0
 
@@ -93,17 +93,17 @@ def test_a_passkey_is_added_used_listed_and_deleted(
     assert [p["transports"] for p in listed] == [["usb"]]
     assert story("logout").code == 0
 
-    choices = login(story, user, lambda: "", lambda: "4")  # no password; 4: the passkey
+    choices = login(story, user, lambda: "", lambda: "1")  # no password; 1: the passkey
     assert choices.code == 0, choices.err
-    assert "4. a passkey on a security key" in choices.err
+    assert "1. a passkey on a security key" in choices.err
     assert "Touch your security key to sign in with its passkey." in choices.err
 
     deleted = story("passkeys", "delete", listed[0]["id"])
     assert (deleted.code, deleted.out) == (0, f"Deleted the passkey {listed[0]['id']}.\n")
     assert story("logout").code == 0
-    refused = login(story, user, lambda: "", lambda: "4")
-    assert refused.code == 2  # no passkey now: the server no longer offers one
-    assert "4. a passkey" not in refused.err
+    refused = login(story, user, lambda: "", lambda: "1")
+    assert refused.code == 2  # 1 is now the email code, and no code comes on stdin
+    assert "a passkey" not in refused.err  # no passkey now: the server no longer offers one
 
 
 def test_no_key_plugged_in_is_one_sentence(
