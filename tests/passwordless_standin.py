@@ -335,3 +335,54 @@ class PasswordlessStandIn(DeviceStandIn):
             self.passkeys[raw] = Passkey(
                 username, raw, b"", 0, 1_700_000_000.0 + number, ["usb"], "cross-platform"
             )
+
+
+def main() -> None:
+    """`python -m tests.passwordless_standin [COGTUI ARGS]`: moto, this stand-in and a user
+    with an email address, then cogtui itself in this process with the software
+    authenticator as its security key (`--auth-flow choice` and the connection options are
+    added); `cogtui` alone opens the editor. Codes "sent" are printed to standard error."""
+    import logging
+    import os
+    import sys
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
+    from moto.server import ThreadedMotoServer
+
+    import cogtui.passkeys
+    from cogtui.cli import main as run_cogtui
+    from tests.conftest import PASSWORD, create_pool
+    from tests.soft_authenticator import SoftAuthenticator
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    pool = create_pool(f"http://{host}:{port}")
+    standin = PasswordlessStandIn(f"http://{host}:{port}", pool.user_pool_id)
+    user = pool.add_user("ada", email="ada@example.com")
+    standin.passwords[user] = PASSWORD
+    key = SoftAuthenticator()
+    cogtui.passkeys.default_authenticator = lambda: key  # type: ignore[assignment]
+    codes = os.environ.get("CODES_TO")  # a file the codes go to (the editor owns the screen)
+    original = standin.begin
+
+    def begin(choice: Choice, name: str, answers: dict[str, str]) -> dict[str, Any]:
+        reply = original(choice, name, answers)
+        if name in ("EMAIL_OTP", "SMS_OTP") and codes:
+            with open(codes, "a", encoding="utf-8") as out:
+                out.write(f"{choice.username}: {standin.codes[-1][2]}\n")
+        return reply
+
+    standin.begin = begin  # type: ignore[method-assign]
+    options = ["--endpoint-url", standin.endpoint, "--user-pool-id", pool.user_pool_id]
+    options += ["--client-id", pool.client_id, "--auth-flow", "choice"]
+    print(f"user {user}, password {PASSWORD}; codes go to {codes or 'nowhere (set CODES_TO)'}")
+    try:
+        sys.exit(run_cogtui([*sys.argv[1:], *options]))
+    finally:
+        standin.close()
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

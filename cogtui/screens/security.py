@@ -154,6 +154,7 @@ class SecurityScreen(Screen[None]):
 
         def finished(result: Any) -> None:
             self.busy = False
+            self.status("")
             done(result)
 
         def failed(error: CogtuiError) -> None:

@@ -218,7 +218,7 @@ class PasskeySection(ListSection):
         self.work(
             "Adding a passkey",
             self.security.add_passkey,
-            over(lambda: self.changed("The passkey is added: sign in with it by choice.")),
+            over(lambda: self.changed("The passkey is added: next time, sign in with it.")),
             on_failure=over(lambda: None),
         )
 

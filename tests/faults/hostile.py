@@ -106,6 +106,10 @@ WRONG_SHAPES: dict[str, tuple[Any, Any]] = {
         {"CodeDeliveryDetails": "nope"},
         {"CodeDeliveryDetails": [5]},
     ),
+    "ListWebAuthnCredentials": (
+        {"Credentials": [{"CredentialId": 5}], "NextToken": []},
+        {"Credentials": [{"FriendlyCredentialName": "key"}]},
+    ),
     "ListDevices": (
         {"Devices": [{"DeviceKey": "k", "DeviceCreateDate": "yesterday"}], "PaginationToken": 5},
         {"Devices": [{"DeviceAttributes": [{"Name": "device_name"}]}]},

@@ -181,3 +181,12 @@ def test_devices_answered_with_nothing_is_no_devices(
 
     assert_succeeded(result, world, no_secret)
     assert result.out.startswith("You have no devices")
+
+
+@pytest.mark.parametrize("behaviour", [b for b in MALFORMED if b not in DEVICES_ACCEPTS])
+def test_passkeys_with_a_malformed_answer_is_one_sentence(
+    faulty: Any, no_secret: Any, behaviour: str
+) -> None:
+    world = faulty(behaviour, targets={"ListWebAuthnCredentials"})
+
+    assert_failed(world("passkeys"), world, no_secret)

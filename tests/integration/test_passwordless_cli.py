@@ -154,3 +154,25 @@ def test_passkeys_refuses_what_it_would_ignore(story: Story, argv: list[str], sa
     ran = story(*argv)
 
     assert (ran.code, ran.sentence()) == (2, said)
+
+
+def test_passkey_names_from_the_server_are_text(story: Story, standin: PasswordlessStandIn) -> None:
+    user = new_user(story, standin)
+    assert login(story, user, PASSWORD).code == 0
+    standin.add_passkeys(user, 1)
+    original = standin.list_passkeys
+
+    def hostile(request: dict[str, Any]) -> dict[str, Any]:
+        reply = original(request)
+        for item in reply["Credentials"]:
+            item["FriendlyCredentialName"] = "[/x]key\x1b]0;pwned\x07\u202e"
+        return reply
+
+    standin.list_passkeys = hostile  # type: ignore[method-assign]
+
+    table, listed = story("passkeys"), story("passkeys", "--json")
+
+    assert table.code == listed.code == 0
+    assert "\x1b" not in table.out and "\u202e" not in table.out
+    assert "[/x]key\\x1b]0;pwned\\x07\\u202e" in table.out
+    assert json.loads(listed.out)[0]["name"] == "[/x]key\x1b]0;pwned\x07\u202e"

@@ -105,7 +105,7 @@ async def test_add_a_passkey_then_sign_in_with_it_then_delete_it(
         await type_in(pilot, user, PASSWORD)  # with a password: SRP, straight away
         assert isinstance(pilot.app.screen, ProfileScreen)
         await add_passkey(pilot)
-        assert "The passkey is added" in notifications(pilot)
+        assert "The passkey is added: next time, sign in with it." in notifications(pilot)
         assert len(standin.passkeys) == 1
         await pilot.press("escape", "ctrl+l", "h")
         await settle(pilot)
