@@ -30,7 +30,7 @@ time.tzset()
 sys.path.insert(0, str(HERE.parent))
 
 from cogtui import demo  # noqa: E402
-from cogtui.cognito import CodeDelivery, Device, User  # noqa: E402
+from cogtui.cognito import CodeDelivery, Device, Passkey, User  # noqa: E402
 from cogtui.errors import CodeMismatch  # noqa: E402
 from cogtui.session import Session  # noqa: E402
 from cogtui.vault import MemoryStore, Vault  # noqa: E402
@@ -106,6 +106,12 @@ class StandIn:
 
     def list_devices(self, access_token: str, page: Any = None, limit: int = 60) -> Any:
         return list(DEVICES), None
+
+    def list_passkeys(self, access_token: str, page: Any = None) -> Any:
+        passkey = Passkey(
+            "3q2-7w", "YubiKey 5C", "auth.example.com", "cross-platform", ("usb",), 1_764_000_000.0
+        )
+        return [passkey], None
 
     def initiate_auth(self, flow: str, parameters: Mapping[str, str]) -> dict[str, Any]:
         return self._tokens()
