@@ -152,6 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def options(parser: argparse.ArgumentParser) -> dict[str, bool]:
+    """Every option of the parser and its commands -> whether it takes a value."""
+    found: dict[str, bool] = {}
+    parsers = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            parsers += list(action.choices.values())
+    for each in parsers:
+        for name, action in each._option_string_actions.items():
+            found[name] = action.nargs != 0
+    return found
+
+
 def settings_from(args: argparse.Namespace) -> config.Settings:
     metadata = {}
     for item in args.client_metadata or []:
@@ -355,8 +368,9 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    words = cli_passkeys.id_first(list(sys.argv[1:] if argv is None else argv))
-    args = build_parser().parse_args(words)
+    parser = build_parser()
+    words = cli_passkeys.id_first(list(sys.argv[1:] if argv is None else argv), options(parser))
+    args = parser.parse_args(words)
     try:
         if args.command == "demo":
             from cogtui.demo import run_demo

@@ -28,22 +28,37 @@ def add_parser(command: Parser) -> None:
     passkeys.add_argument("action", nargs="?", choices=ACTIONS, metavar="ACTION")
     passkeys.add_argument("id", nargs="?", metavar="CREDENTIAL_ID", help="from `cogtui passkeys`")
     passkeys.add_argument("--json", action="store_true", help="with no ACTION: a JSON list")
+    passkeys.add_argument(
+        "--id", dest="dashed_id", metavar="CREDENTIAL_ID", help="the id, written this way too"
+    )
 
 
-def id_first(argv: list[str]) -> list[str]:
-    """A passkey id may begin with "-" (base64url): after `passkeys delete`, such a word is
-    the id, not an option, so `--` goes before it."""
-    for i in range(len(argv) - 2):
-        word = argv[i + 2]
-        dashed = word.startswith("-") and not word.startswith("--")
-        if argv[i : i + 2] == ["passkeys", "delete"] and dashed and CREDENTIAL_ID.fullmatch(word):
-            return [*argv[: i + 2], "--", *argv[i + 2 :]]
+def id_first(argv: list[str], options: dict[str, bool]) -> list[str]:
+    """A passkey id may begin with "-" (base64url): after `passkeys delete`, the first word
+    that is not one of `options` (option -> takes a value) nor an option's value, and looks
+    like an id, is the id: it is passed as `--id=ID`, which argparse cannot mistake."""
+    if "passkeys" not in argv or "--" in argv:
+        return argv
+    start = argv.index("passkeys")
+    if argv[start + 1 : start + 2] != ["delete"]:
+        return argv
+    words = argv[start + 2 :]
+    for i, word in enumerate(words):
+        if word.split("=")[0] in options or (i and options.get(words[i - 1], False)):
+            continue
+        if word.startswith("-") and CREDENTIAL_ID.fullmatch(word):
+            return [*argv[: start + 2], *words[:i], f"--id={word}", *words[i + 1 :]]
+        return argv
     return argv
 
 
 def passkeys(args: argparse.Namespace, session: Session) -> int:
     from cogtui.security import Security
 
+    if args.dashed_id:
+        if args.id:
+            raise UsageError("Give the passkey id once.")
+        args.id = args.dashed_id
     if args.action is not None and args.json:
         raise UsageError("--json is for `cogtui passkeys` with no action only.")
     if args.action == "delete":

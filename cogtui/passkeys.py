@@ -35,6 +35,41 @@ class Authenticator(Protocol):
     ) -> dict[str, Any]: ...
 
 
+KNOWN_TRANSPORTS = {"usb", "nfc", "ble", "hybrid", "internal"}  # what fido2 can encode
+
+
+def usable(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Cognito's options, as a key can take them: transports fido2 does not know are
+    dropped (it would fail to encode them), and user verification that is only
+    "preferred" is "discouraged", so that a key with no PIN set (most are) is not refused
+    for want of one (a PIN cogtui cannot ask for yet)."""
+    found = dict(options)
+    for listed in ("allowCredentials", "excludeCredentials"):
+        if isinstance(found.get(listed), list):
+            found[listed] = [_known(item) for item in found[listed]]
+    if "rp" in found:  # creation options
+        selection = found.get("authenticatorSelection")
+        selection = dict(selection) if isinstance(selection, dict) else {}
+        if selection.get("userVerification") != "required":
+            found["authenticatorSelection"] = {**selection, "userVerification": "discouraged"}
+    if found.get("userVerification", "preferred") != "required" and "rpId" in found:
+        found["userVerification"] = "discouraged"
+    return found
+
+
+def _known(item: Any) -> Any:
+    if isinstance(item, dict) and isinstance(item.get("transports"), list):
+        return {**item, "transports": [t for t in item["transports"] if t in KNOWN_TRANSPORTS]}
+    return item
+
+
+def _parsed(kind: Any, options: dict[str, Any]) -> Any:
+    try:
+        return kind.from_dict(options)
+    except (KeyError, ValueError, TypeError):  # binascii.Error is a ValueError
+        raise CogtuiError("Cognito's passkey request could not be understood.") from None
+
+
 def default_authenticator() -> Authenticator:
     """The authenticator cogtui uses: the security key. (The tests put theirs here.)"""
     return SecurityKey()
@@ -69,20 +104,22 @@ class SecurityKey:
     ) -> dict[str, Any]:
         from fido2.webauthn import PublicKeyCredentialCreationOptions
 
-        request = PublicKeyCredentialCreationOptions.from_dict(dict(options))
-        return self._run(lambda client: client.make_credential(request, event=cancel), origin)
+        request = _parsed(PublicKeyCredentialCreationOptions, usable(options))
+        return self._run(lambda client: client.make_credential(request, event=cancel), origin, True)
 
     def authenticate(
         self, options: Mapping[str, Any], origin: str, cancel: threading.Event
     ) -> dict[str, Any]:
         from fido2.webauthn import PublicKeyCredentialRequestOptions
 
-        request = PublicKeyCredentialRequestOptions.from_dict(dict(options))
+        request = _parsed(PublicKeyCredentialRequestOptions, usable(options))
         return self._run(
-            lambda client: client.get_assertion(request, event=cancel).get_response(0), origin
+            lambda client: client.get_assertion(request, event=cancel).get_response(0),
+            origin,
+            False,
         )
 
-    def _run(self, use: Any, origin: str) -> dict[str, Any]:
+    def _run(self, use: Any, origin: str, registering: bool) -> dict[str, Any]:
         import json
 
         from fido2.client import ClientError, PinRequiredError
@@ -100,7 +137,9 @@ class SecurityKey:
                 raise AuthenticatorCancelled("Stopped waiting for the security key.") from None
             if error.code == ClientError.ERR.DEVICE_INELIGIBLE:
                 raise NoAuthenticator(
-                    "This security key holds no passkey for this account."
+                    "This security key already holds a passkey for this account."
+                    if registering
+                    else "This security key holds no passkey for this account."
                 ) from None
             raise CogtuiError(f"The security key refused ({error.code.name}).") from None
         answer: dict[str, Any] = json.loads(json.dumps(dict(response)))

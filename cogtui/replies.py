@@ -23,6 +23,7 @@ SIGN_IN_OPERATIONS = {"InitiateAuth", "RespondToAuthChallenge"}
 # Request fields whose values a server must never get to show back to the user.
 SECRET_FIELDS = {
     "PASSWORD",
+    "SMS_OTP_CODE",
     "NEW_PASSWORD",
     "PREVIOUS_PASSWORD",
     "PreviousPassword",

@@ -4,6 +4,7 @@ an authenticator app), devices, and deleting the account. Every call goes throug
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -139,9 +140,9 @@ class Security:
                 raise not_understood(self.cognito.where)
             seen.add(page)
 
-    def add_passkey(self) -> None:
+    def add_passkey(self, cancel: threading.Event | None = None) -> None:
         """StartWebAuthnRegistration, the security key makes the credential (a touch),
-        CompleteWebAuthnRegistration. `session.stop_waiting()` gives up on the touch."""
+        CompleteWebAuthnRegistration. `cancel` set gives up on the touch."""
         from cogtui import passkeys
 
         options = self.session.call(self.cognito.start_passkey_registration)
@@ -152,8 +153,12 @@ class Security:
 
             raise not_understood(self.cognito.where)
         credential = passkeys.default_authenticator().register(
-            options, passkeys.origin_for(rp_id), self.session.key_wait()
+            options, passkeys.origin_for(rp_id), cancel or threading.Event()
         )
+        if cancel is not None and cancel.is_set():  # touched, but the user had stopped
+            from cogtui.passkeys import AuthenticatorCancelled
+
+            raise AuthenticatorCancelled("Stopped waiting for the security key.")
         self.session.call(
             lambda token: self.cognito.complete_passkey_registration(token, credential)
         )

@@ -148,7 +148,9 @@ class SignIn:
         self._waiting.set()
 
     def key_wait(self) -> threading.Event:
-        """A fresh event for one use of the security key; `stop_waiting` sets it."""
+        """A fresh event for the next use of the security key, which `stop_waiting` sets.
+        Made by the caller before the work starts (the UI thread), so an Escape that comes
+        before the key is reached is not lost."""
         self._waiting = threading.Event()
         return self._waiting
 
@@ -167,7 +169,7 @@ class SignIn:
         if not isinstance(rp_id, str) or not rp_id:
             raise not_understood(self.cognito.where)
         credential = passkeys.default_authenticator().authenticate(
-            options, passkeys.origin_for(rp_id), self.key_wait()
+            options, passkeys.origin_for(rp_id), self._waiting
         )
         return json.dumps(credential)
 

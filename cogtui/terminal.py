@@ -133,7 +133,7 @@ def pick(options: list[str], labels: list[str]) -> str:
     """One of `options`, chosen by its number in a list of `labels`."""
     for number, label in enumerate(labels, 1):
         say(f"  {number}. {label}")
-    choice = ask(f"Choice (1-{len(options)})")
-    if not choice.isdigit() or not 1 <= int(choice) <= len(options):
+    choice = ask(f"Choice (1-{len(options)})").strip()
+    if not choice.isascii() or not choice.isdigit() or not 1 <= int(choice) <= len(options):
         raise UsageError(f"Choose a number from 1 to {len(options)}.")
     return options[int(choice) - 1]

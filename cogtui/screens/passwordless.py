@@ -60,7 +60,9 @@ class PasswordModal(ChallengeModal):
 
 
 class TouchKeyModal(Dialog[None]):
-    """Shown while the security key waits for a touch; Escape stops waiting."""
+    """Shown while the security key waits for a touch; Escape (or the button) stops
+    waiting, once. `finish(then)` closes it when the work is over: at once, or, if another
+    screen (Help, the palette) is on top, as soon as that one closes; then `then` runs."""
 
     BINDINGS = [Binding("escape", "answer('stop')", "Stop waiting")]
 
@@ -72,7 +74,28 @@ class TouchKeyModal(Dialog[None]):
             keys="Escape: stop waiting",
         )
         self.stop = stop
+        self.over = False
+        self.then: Callable[[], None] | None = None
 
     def answer(self, button_id: str) -> None:
+        if self.over or not self.is_active:
+            return
+        self.over = True
         self.stop()
         self.dismiss(None)
+
+    def finish(self, then: Callable[[], None]) -> None:
+        if self.over:  # the user stopped waiting: what came after is not theirs
+            return
+        self.over = True
+        if self.is_active:
+            self.dismiss(None)
+            then()
+        else:
+            self.then = then
+
+    def on_screen_resume(self) -> None:
+        if self.then is not None:
+            then, self.then = self.then, None
+            self.dismiss(None)
+            then()

@@ -119,6 +119,8 @@ class SecurityScreen(Screen[None]):
             return self.section is None
         if action in LISTS_ONLY:
             return self.section is not None
+        if action == "switch":  # on/off: a method, or a device remembered; not a passkey
+            return not isinstance(self.section, PasskeySection)
         return True
 
     def on_descendant_focus(self) -> None:
@@ -142,13 +144,13 @@ class SecurityScreen(Screen[None]):
 
     def work(
         self, what: str, call: Any, done: Any, reread: bool = True, on_failure: Any = None
-    ) -> None:
+    ) -> bool:
         """One call at a time, said on the status line; a failure is a toast (after
         `on_failure`), then (unless it was the reading itself) what the server holds is
         read again."""
         if self.busy:
             self.notify("Wait for the request in flight to finish.")
-            return
+            return False
         self.busy = True
         self.status(f"{what}…")
 
@@ -172,6 +174,7 @@ class SecurityScreen(Screen[None]):
                 self.status(f"{what} failed: {error.message}")
 
         run_blocking(self, what, call, finished, failed, group="security")
+        return True
 
     # -- keys -----------------------------------------------------------------------------
     def action_reload(self) -> None:

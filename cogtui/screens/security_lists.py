@@ -33,7 +33,7 @@ class Work(Protocol):
         done: Callable[[Any], None],
         reread: bool = True,
         on_failure: Callable[[CogtuiError], None] | None = None,
-    ) -> None: ...
+    ) -> bool: ...
 
 
 class ListSection(Vertical):
@@ -203,24 +203,20 @@ class PasskeySection(ListSection):
     def add(self) -> None:
         """StartWebAuthnRegistration, the key makes the passkey, Complete…: "Touch your
         security key" shows until it has; Escape stops waiting."""
-        session = self.security.session
-        waiting = TouchKeyModal("Adding a passkey for this account.", session.stop_waiting)
+        cancel = self.security.session.key_wait()
+        waiting = TouchKeyModal("Adding a passkey for this account.", cancel.set)
 
         def over(then: Callable[[], None]) -> Callable[[Any], None]:
-            def close(_: Any) -> None:
-                if waiting.is_active:
-                    waiting.dismiss(None)
-                then()
+            return lambda _: waiting.finish(then)
 
-            return close
-
-        self.app.push_screen(waiting)
-        self.work(
+        started = self.work(
             "Adding a passkey",
-            self.security.add_passkey,
+            lambda: self.security.add_passkey(cancel),
             over(lambda: self.changed("The passkey is added: next time, sign in with it.")),
             on_failure=over(lambda: None),
         )
+        if started:
+            self.app.push_screen(waiting)
 
     def discard(self) -> None:
         passkey = self.passkeys.passkey

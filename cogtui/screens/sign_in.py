@@ -279,16 +279,13 @@ class SignInScreen(Screen[str | None]):
         self.set_busy("Waiting for your security key…")
         if problem:
             self.show_problem(problem)
+        self.session.key_wait()  # here, before the worker: an early Escape is not lost
 
         def done(outcome: Outcome) -> None:
-            if waiting.is_active:
-                waiting.dismiss(None)
-            self.handle(outcome)
+            waiting.finish(lambda: self.handle(outcome))
 
         def failed(error: CogtuiError) -> None:
-            if waiting.is_active:
-                waiting.dismiss(None)
-            self.refused(error)
+            waiting.finish(lambda: self.refused(error))
 
         self.app.push_screen(waiting)
         run_blocking(

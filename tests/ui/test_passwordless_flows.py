@@ -182,3 +182,24 @@ async def test_no_key_plugged_in_is_one_sentence(
         assert isinstance(screen, SignInScreen), screen
         problem = str(screen.query_one("#sign-in-problem", Static).render())
         assert problem == "⚠ No security key is plugged in: plug one in and try again."
+
+
+async def test_escape_while_a_new_passkey_waits_adds_nothing_and_lets_go(
+    pool: Pool, standin: PasswordlessStandIn, key: SoftAuthenticator
+) -> None:
+    user = user_of(pool, standin)
+    async with app_on(pool).run_test(size=(100, 32), notifications=True) as pilot:
+        await type_in(pilot, user, PASSWORD)
+        key.touch.clear()
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("k", "escape")  # at once: before the key is even reached
+        await settle(pilot)
+
+        assert isinstance(pilot.app.screen, SecurityScreen), pilot.app.screen
+        assert "Stopped waiting for the security key." in notifications(pilot)
+        assert standin.passkeys == {}
+        key.touch.set()
+        await pilot.press("k")  # the screen is free for the next call
+        await settle(pilot)
+        assert len(standin.passkeys) == 1
