@@ -105,7 +105,9 @@ class SecurityKey:
         from fido2.webauthn import PublicKeyCredentialCreationOptions
 
         request = _parsed(PublicKeyCredentialCreationOptions, usable(options))
-        return self._run(lambda client: client.make_credential(request, event=cancel), origin, True)
+        return self._run(
+            lambda client: client.make_credential(request, event=cancel), origin, True, cancel
+        )
 
     def authenticate(
         self, options: Mapping[str, Any], origin: str, cancel: threading.Event
@@ -117,9 +119,12 @@ class SecurityKey:
             lambda client: client.get_assertion(request, event=cancel).get_response(0),
             origin,
             False,
+            cancel,
         )
 
-    def _run(self, use: Any, origin: str, registering: bool) -> dict[str, Any]:
+    def _run(
+        self, use: Any, origin: str, registering: bool, cancel: threading.Event
+    ) -> dict[str, Any]:
         import json
 
         from fido2.client import ClientError, PinRequiredError
@@ -134,7 +139,11 @@ class SecurityKey:
             ) from None
         except ClientError as error:
             if error.code == ClientError.ERR.TIMEOUT:
-                raise AuthenticatorCancelled("Stopped waiting for the security key.") from None
+                if cancel.is_set():
+                    raise AuthenticatorCancelled("Stopped waiting for the security key.") from None
+                raise AuthenticatorCancelled(
+                    "The security key was not touched in time; try again."
+                ) from None
             if error.code == ClientError.ERR.DEVICE_INELIGIBLE:
                 raise NoAuthenticator(
                     "This security key already holds a passkey for this account."

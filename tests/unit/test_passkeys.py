@@ -74,3 +74,77 @@ def test_transports_fido2_cannot_encode_are_dropped() -> None:
     }
 
     assert usable(listed)["allowCredentials"][0]["transports"] == ["usb"]
+
+
+# -- the real authenticator's answers, with fido2's client replaced (no key on this machine)
+REQUEST = {"rpId": "auth.example.com", "challenge": "Y2hhbGxlbmdlLWZvci10ZXN0cw"}
+CREATION = {
+    "rp": {"id": "auth.example.com", "name": "Example"},
+    "user": {"id": "YWRh", "name": "ada", "displayName": "ada"},
+    "challenge": "Y2hhbGxlbmdlLWZvci10ZXN0cw",
+    "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
+}
+
+
+def test_no_key_plugged_in_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from cogtui.passkeys import NoAuthenticator, SecurityKey
+
+    monkeypatch.setattr("fido2.hid.CtapHidDevice.list_devices", staticmethod(lambda: iter(())))
+
+    with pytest.raises(NoAuthenticator) as said:
+        SecurityKey().authenticate(REQUEST, "https://auth.example.com", threading.Event())
+
+    assert str(said.value).startswith("No security key is plugged in")
+
+
+@pytest.mark.parametrize(
+    ("error", "registering", "stopped", "sentence"),
+    [
+        ("TIMEOUT", False, True, "Stopped waiting for the security key."),
+        ("TIMEOUT", False, False, "The security key was not touched in time; try again."),
+        ("DEVICE_INELIGIBLE", False, False, "This security key holds no passkey for this account."),
+        (
+            "DEVICE_INELIGIBLE",
+            True,
+            False,
+            "This security key already holds a passkey for this account.",
+        ),
+        ("PIN", False, False, "This security key asks for its PIN"),
+        ("OTHER_ERROR", False, False, "The security key refused (OTHER_ERROR)."),
+    ],
+)
+def test_what_the_key_says_becomes_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, error: str, registering: bool, stopped: bool, sentence: str
+) -> None:
+    import threading
+
+    from fido2.client import ClientError, PinRequiredError
+
+    from cogtui.passkeys import SecurityKey
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        if error == "PIN":
+            raise PinRequiredError()
+        raise ClientError(ClientError.ERR[error])
+
+    class Client:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self.make_credential = self.get_assertion = refuse
+
+    monkeypatch.setattr(
+        "fido2.hid.CtapHidDevice.list_devices", staticmethod(lambda: iter([object()]))
+    )
+    monkeypatch.setattr("fido2.client.Fido2Client", Client)
+    cancel = threading.Event()
+    if stopped:
+        cancel.set()
+
+    with pytest.raises(Exception) as said:
+        if registering:
+            SecurityKey().register(CREATION, "https://auth.example.com", cancel)
+        else:
+            SecurityKey().authenticate(REQUEST, "https://auth.example.com", cancel)
+
+    assert str(said.value).startswith(sentence)
