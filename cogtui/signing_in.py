@@ -61,7 +61,7 @@ class SignIn:
 
     # -- sign-in ------------------------------------------------------------------------
     def sign_in(self, username: str, password: str, flow: str | None = None) -> Outcome:
-        """Start signing in with SRP (default) or USER_PASSWORD_AUTH, as this machine's
+        """Start signing in with SRP (default), USER_PASSWORD_AUTH or USER_AUTH, as this machine's
         device when it is one: a remembered device proves itself instead of an MFA code.
         A device Cognito no longer knows is dropped, and the sign-in starts again without."""
         self.login_name = username
