@@ -11,9 +11,11 @@ Every exception ends in `failed(error)` with one sentence; the app stays up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
+from functools import partial
 from typing import TypeVar
 
 from textual.dom import DOMNode
@@ -47,9 +49,17 @@ def run_blocking(
 
     def in_thread() -> None:
         try:
-            future.set_result(call())
+            result = call()
         except BaseException as error:  # every failure reaches `failed`, none escapes
-            future.set_exception(error)
+            settle(partial(future.set_exception, error))
+        else:
+            settle(partial(future.set_result, result))
+
+    def settle(answer: Callable[[], None]) -> None:
+        # A call whose worker was cancelled (Escape, sign-out) answers nobody: its future
+        # is cancelled already, and saying so would be an exception of this thread's own.
+        with contextlib.suppress(InvalidStateError):
+            answer()
 
     async def work() -> None:
         threading.Thread(target=in_thread, name=what, daemon=True).start()
