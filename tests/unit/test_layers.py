@@ -77,7 +77,7 @@ def test_importing_every_domain_module_loads_neither_textual_nor_botocore() -> N
     code = (
         f"import sys\nfor name in {domain!r}: __import__(name)\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', "
-        "'botocore', 'boto3', 'keyring', 'pycognito'}))"
+        "'botocore', 'boto3', 'keyring', 'pycognito', 'fido2'}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
@@ -96,7 +96,8 @@ vault.system_store = lambda: store  # the keyring's place, without a D-Bus sessi
 from cogtui.cli import main
 code = main(["get", "--json", "--user-pool-id", "us-east-1_Get1", "--client-id", "getclient",
              "--endpoint-url", sys.argv[2]])
-heavy = {"textual", "rich", "botocore", "boto3", "pycognito", "jwt", "keyring", "cryptography"}
+heavy = {"textual", "rich", "botocore", "boto3", "pycognito", "jwt", "keyring", "cryptography",
+         "fido2"}
 print(json.dumps({"code": code, "loaded": sorted({m.split(".")[0] for m in sys.modules} & heavy)}),
       file=sys.stderr)
 """
@@ -145,3 +146,16 @@ def test_cogtui_get_imports_no_ui_no_botocore_no_jwt_and_no_keyring_package() ->
     assert '"email": "g@x.org"' in done.stdout, done.stderr
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report == {"code": 0, "loaded": []}
+
+
+def test_the_screens_load_no_fido2() -> None:
+    """fido2 (and the HID layer under it) is loaded only when a security key is used."""
+    code = (
+        "import sys\nimport cogtui.app, cogtui.screens.sign_in, cogtui.screens.security\n"
+        "import cogtui.cli, cogtui.signing_in, cogtui.passkeys\n"
+        "print('fido2' in {m.split('.')[0] for m in sys.modules})"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "False", done.stdout
