@@ -42,7 +42,7 @@ class SecurityScreen(Screen[None]):
         Binding("t", "totp", "Authenticator"),
         Binding("space", "switch", "On/off"),
         Binding("f", "prefer", "Prefer", show=False),  # the footer is full at 80 columns
-        Binding("x,delete", "remove", "Forget/delete", key_display="x"),
+        Binding("x,delete", "remove", "Remove", key_display="x"),
         Binding("k", "add_passkey", "Passkey"),
         Binding("g", "sign_out_everywhere", "Sign out everywhere", show=False),
         Binding("D", "delete", "Delete account", show=False),
