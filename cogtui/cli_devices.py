@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -115,6 +115,12 @@ def print_table(found: list[Device], this: str | None) -> None:
                 shown(device.key),
             )
         )
+    print_columns(rows)
+
+
+def print_columns(rows: Sequence[tuple[str, ...]]) -> None:
+    """Rows of cells already made safe to show, aligned; the last cell (a key or an id,
+    long) is not padded."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cogtui.cli_devices import iso
+from cogtui.cli_devices import iso, print_columns
 from cogtui.display import json_text, moment, shown
 from cogtui.errors import UsageError
 from cogtui.terminal import say, signed_in
@@ -114,10 +114,7 @@ def print_table(found: list[Passkey]) -> None:
                 shown(passkey.id),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[-1]]))
+    print_columns(rows)
 
 
 COMMANDS = {"passkeys": passkeys}

@@ -5,9 +5,10 @@ an authenticator app), devices, and deleting the account. Every call goes throug
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from cogtui import errors
@@ -85,16 +86,22 @@ class Security:
 
     # -- devices --------------------------------------------------------------------------
     def devices(self) -> list[Device]:
-        """Every device of the user, page by page (ListDevices gives up to 60 at a time)."""
-        found: list[Device] = []
+        """Every device of the user (ListDevices gives up to 60 at a time)."""
+        return self._every_page(self.cognito.list_devices, lambda device: device.key)
+
+    def _every_page(self, page_of: Callable[..., Any], key: Callable[[Any], str]) -> list[Any]:
+        """Every item of a paginated list, each once (one listed twice, because the list
+        changed between pages, is kept once); a token seen before, or no last page in
+        sight, is an answer that makes no sense."""
+        found: dict[str, Any] = {}
         page: str | None = None
         seen: set[str] = set()
         while True:
-            items, page = self.session.call(partial(self.cognito.list_devices, page=page))
-            found.extend(items)
-            if page is None:  # a device listed twice (the list changed between pages): once
-                return list({device.key: device for device in found}.values())
-            if page in seen or len(seen) >= MAX_PAGES:  # a loop, or no end in sight
+            items, page = self.session.call(partial(page_of, page=page))
+            found.update((key(item), item) for item in items)
+            if page is None:
+                return list(found.values())
+            if page in seen or len(seen) >= MAX_PAGES:
                 from cogtui.replies import not_understood
 
                 raise not_understood(self.cognito.where)
@@ -125,20 +132,8 @@ class Security:
 
     # -- passkeys ------------------------------------------------------------------------
     def passkeys(self) -> list[Passkey]:
-        """Every passkey of the user, page by page (ListWebAuthnCredentials gives 20)."""
-        found: list[Passkey] = []
-        page: str | None = None
-        seen: set[str] = set()
-        while True:
-            items, page = self.session.call(partial(self.cognito.list_passkeys, page=page))
-            found.extend(items)
-            if page is None:
-                return list({passkey.id: passkey for passkey in found}.values())
-            if page in seen or len(seen) >= MAX_PAGES:
-                from cogtui.replies import not_understood
-
-                raise not_understood(self.cognito.where)
-            seen.add(page)
+        """Every passkey of the user (ListWebAuthnCredentials gives 20 at a time)."""
+        return self._every_page(self.cognito.list_passkeys, lambda passkey: passkey.id)
 
     def add_passkey(self, cancel: threading.Event | None = None) -> None:
         """StartWebAuthnRegistration, the security key makes the credential (a touch),

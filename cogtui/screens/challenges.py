@@ -84,17 +84,18 @@ class TotpSetupModal(ChallengeCodeModal):
         yield from super().fields()
 
 
-class MfaChoiceModal(ChallengeModal):
-    """SELECT_MFA_TYPE: how the sign-in code should come."""
+class ChoiceModal(ChallengeModal):
+    """A challenge answered by picking one of a list: `choices()` gives (answer, label)."""
 
-    TITLE_TEXT = "Choose how to get your code"
     KEYS = "up/down choose · Enter continues · Escape cancels sign-in"
+    LIST_ID = ""
+
+    def choices(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
 
     def fields(self) -> ComposeResult:
-        yield OptionList(
-            *[Option(Text(shown(MFA_LABELS.get(o, o))), id=o) for o in self.challenge.mfa_options],
-            id="mfa-options",
-        )
+        options = [Option(Text(shown(label)), id=answer) for answer, label in self.choices()]
+        yield OptionList(*options, id=self.LIST_ID)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -103,6 +104,16 @@ class MfaChoiceModal(ChallengeModal):
     def chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss((event.option.id or "", {}))
+
+
+class MfaChoiceModal(ChoiceModal):
+    """SELECT_MFA_TYPE: how the sign-in code should come."""
+
+    TITLE_TEXT = "Choose how to get your code"
+    LIST_ID = "mfa-options"
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(o, MFA_LABELS.get(o, o)) for o in self.challenge.mfa_options]
 
 
 class NewPasswordModal(ChallengeModal):

@@ -5,39 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from cogtui.challenge import CHOICE_LABELS
-from cogtui.display import shown
-from cogtui.screens.challenges import ChallengeModal
+from cogtui.screens.challenges import ChallengeModal, ChoiceModal
 from cogtui.screens.dialog import Dialog
 from cogtui.widgets.field import Field
 
 
-class SignInChoiceModal(ChallengeModal):
+class SignInChoiceModal(ChoiceModal):
     """SELECT_CHALLENGE: a passkey, a code by email or text message, or the password."""
 
     TITLE_TEXT = "Choose how to sign in"
-    KEYS = "up/down choose · Enter continues · Escape cancels sign-in"
+    LIST_ID = "sign-in-options"
 
-    def fields(self) -> ComposeResult:
-        yield OptionList(
-            *[Option(Text(shown(CHOICE_LABELS[c])), id=c) for c in self.challenge.choices],
-            id="sign-in-options",
-        )
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss((event.option.id or "", {}))
+    def choices(self) -> list[tuple[str, str]]:
+        return [(c, CHOICE_LABELS[c]) for c in self.challenge.choices]
 
 
 class PasswordModal(ChallengeModal):
